@@ -1,0 +1,4 @@
+export * from "./access/evaluate.js";
+export * from "./access/permissions.js";
+export * from "./contract/index.js";
+export * from "./errors.js";
