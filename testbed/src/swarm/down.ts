@@ -1,0 +1,53 @@
+import { readFileSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { logStep } from "../lib/log.js";
+import { runCommand } from "../lib/run.js";
+import { findDaemon, stopDaemon } from "../lib/processes.js";
+import { getSwarmContext, readSwarmState, swarmNetwork } from "./context.js";
+import { deleteLink, deleteNetns } from "./network.js";
+import { getWorkerNetns } from "./up.js";
+
+/** Mount points dockerd may leave under our run dir (netns bind mounts), deepest first. */
+function listMountsUnder(dir: string): string[] {
+  const mounts = readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .map((line) => line.split(" ")[4] ?? "")
+    .filter((point) => point.startsWith(`${dir}/`));
+  return mounts.sort((a, b) => b.length - a.length);
+}
+
+function listWorkerIndexes(runDir: string, recorded: number): number[] {
+  const found = new Set<number>(Array.from({ length: recorded }, (_, i) => i + 1));
+  try {
+    for (const name of readdirSync(join(runDir, "workers"))) {
+      const index = Number(name.slice(1));
+      if (Number.isInteger(index) && index > 0) found.add(index);
+    }
+  } catch {
+    // no workers directory
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
+/** Stops the daemons we started, removes our bridges/namespaces and the run dir. */
+export async function stopSwarmTestbed(options: { keep?: boolean } = {}): Promise<void> {
+  const ctx = getSwarmContext();
+  const state = readSwarmState(ctx);
+  const workers = listWorkerIndexes(ctx.runDir, state?.workers ?? 0);
+  let stopped = 0;
+  for (const index of workers) {
+    if (await stopDaemon(ctx.runDir, `dockerd-w${index}`, 30_000)) stopped++;
+    const { netns, hostVeth } = getWorkerNetns(index);
+    await deleteNetns(netns, hostVeth);
+  }
+  if (await stopDaemon(ctx.runDir, "dockerd", 30_000)) stopped++;
+  if (await stopDaemon(ctx.runDir, "registry")) stopped++;
+  if (findDaemon(ctx.runDir, "dockerd") === undefined) {
+    for (const link of [swarmNetwork.gwBridge, swarmNetwork.containerBridge, swarmNetwork.nodeBridge]) await deleteLink(link);
+  }
+  for (const point of listMountsUnder(ctx.runDir)) {
+    await runCommand(["umount", "-l", point]).catch(() => undefined);
+  }
+  if (!options.keep) rmSync(ctx.runDir, { recursive: true, force: true });
+  logStep(stopped === 0 ? "swarm testbed was not running" : `swarm testbed stopped (${stopped} process(es))`);
+}
