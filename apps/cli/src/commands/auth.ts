@@ -1,0 +1,225 @@
+import type { MeridianClient } from "@meridian/client";
+import type { Me, Role } from "@meridian/core";
+import type { Command } from "commander";
+import { type CliEnv, deriveContextName, removeContext, upsertContext } from "../config.js";
+import { CliError, UsageError } from "../errors.js";
+import type { Column } from "../output.js";
+import { collectPages } from "../paging.js";
+import { promptHidden, promptLine, readAllStdin } from "../prompt.js";
+import { createApiClient, type Runtime, withRuntime } from "../runtime.js";
+
+const TOKEN_DAYS = 90;
+
+interface LoginOptions {
+  username?: string;
+  password?: string;
+  passwordStdin?: boolean;
+}
+
+export function registerAuthCommands(program: Command, env: CliEnv): void {
+  program
+    .command("login")
+    .description("Log in to a Meridian server and store an API token for the CLI")
+    .option("--username <username>", "log in with a username and password (the CLI then creates its own API token)")
+    .option("--password <password>", "password (prompted for when omitted on a terminal)")
+    .option("--password-stdin", "read the password from stdin")
+    .addHelpText("after", "\nWith --token T (global flag) the token is verified and stored instead.\nThe --server URL is remembered in a context named after its host (or --context NAME).")
+    .action(withRuntime<LoginOptions>(env, loginUser));
+
+  program
+    .command("logout")
+    .description("Revoke the CLI's API token and forget the context")
+    .action(withRuntime(env, logoutUser));
+
+  program
+    .command("whoami")
+    .description("Show the logged-in user, server and organization")
+    .action(withRuntime(env, showWhoami));
+}
+
+async function loginUser(rt: Runtime, _args: string[], opts: LoginOptions): Promise<void> {
+  const server = rt.getServer();
+  const contextName = rt.globals.context ?? rt.context?.name ?? deriveContextName(server);
+  let stored: { token: string; tokenId?: string; org: string; username: string; summary: string };
+  if (rt.globals.token) {
+    if (opts.username || opts.password || opts.passwordStdin) throw new UsageError("use either --token or --username/--password, not both");
+    stored = await verifyToken(server, rt.globals.token, rt.globals.org);
+  } else {
+    const username = opts.username ?? (process.stdin.isTTY ? await promptLine("Username: ") : undefined);
+    if (!username) throw new UsageError("pass --username U (with --password, --password-stdin or a terminal prompt) or --token T");
+    const password = await readPassword(opts);
+    if (!password) throw new UsageError("empty password");
+    stored = await createCliToken(server, username, password, rt.globals.org, rt.env.hostname);
+  }
+  rt.writeConfig(
+    upsertContext(rt.config, {
+      name: contextName,
+      server,
+      token: stored.token,
+      org: stored.org,
+      username: stored.username,
+      ...(stored.tokenId ? { tokenId: stored.tokenId } : {}),
+    }),
+  );
+  rt.printer.done(`Logged in to ${server} as ${stored.username} (organization ${stored.org}). ${stored.summary}\nContext "${contextName}" saved in ${rt.env.configPath}.`, {
+    context: contextName,
+    server,
+    username: stored.username,
+    org: stored.org,
+  });
+}
+
+async function readPassword(opts: LoginOptions): Promise<string> {
+  if (opts.password !== undefined) {
+    if (opts.passwordStdin) throw new UsageError("use either --password or --password-stdin");
+    return opts.password;
+  }
+  if (opts.passwordStdin) return (await readAllStdin()).replace(/\r?\n$/, "");
+  if (process.stdin.isTTY) return promptHidden("Password: ");
+  throw new UsageError("no password: pass --password, --password-stdin or run on a terminal");
+}
+
+function pickOrg(me: Me, orgRef: string | undefined, server: string) {
+  if (me.organizations.length === 0) {
+    throw new CliError(
+      `${me.user.username} belongs to no organization on ${server}, so the CLI cannot create its API token there; nothing was stored. ` +
+        "Create an organization in the web UI or accept an invitation, then log in again.",
+    );
+  }
+  if (!orgRef) return me.organizations[0] as Me["organizations"][number];
+  const org = me.organizations.find((o) => o.slug === orgRef || o.id === orgRef);
+  if (!org) throw new CliError(`${me.user.username} is not a member of organization "${orgRef}" (member of: ${me.organizations.map((o) => o.slug).join(", ")})`);
+  return org;
+}
+
+/** The most powerful of the given roles: a full wildcard wins, then the most permissions. */
+export function pickHighestRole(roles: readonly Role[], held: readonly string[]): Role | undefined {
+  const wanted = new Set(held.map((h) => h.toLowerCase()));
+  const mine = roles.filter((r) => wanted.has(r.id) || wanted.has(r.slug.toLowerCase()) || wanted.has(r.name.toLowerCase()));
+  const score = (r: Role) => (r.permissions.includes("*:*") ? Number.MAX_SAFE_INTEGER : r.permissions.length);
+  return [...mine].sort((a, b) => score(b) - score(a))[0];
+}
+
+function formatDate(d: Date): string {
+  return d.toISOString().slice(0, 10).replaceAll("-", "");
+}
+
+async function createCliToken(server: string, username: string, password: string, orgRef: string | undefined, hostname: string) {
+  const anon = createApiClient(server);
+  const res = await anon.raw("login", { body: { username, password } });
+  const login = (await res.json()) as { csrfToken: string };
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  if (!cookie) throw new CliError("the server answered the login without a session cookie");
+  const session = createApiClient(server, undefined, { headers: { cookie }, csrfToken: () => login.csrfToken });
+  try {
+    const me = await session.call("getMe");
+    const org = pickOrg(me, orgRef, server);
+    const roles = await collectPages(session, "listRoles", { params: { orgId: org.id } });
+    const role = pickHighestRole(roles, org.roles);
+    if (!role) throw new CliError(`${username} holds no organization-wide role in ${org.slug}; ask an admin, or log in with --token`);
+    const name = `cli-${hostname}-${formatDate(new Date())}`.slice(0, 100);
+    const created = await session.call("createToken", {
+      params: { orgId: org.id },
+      body: { name, roleId: role.id, expiresInDays: TOKEN_DAYS },
+    });
+    return {
+      token: created.token,
+      tokenId: created.id,
+      org: org.slug,
+      username: me.user.username,
+      summary: `Created API token ${created.name} (role ${role.name}, expires in ${TOKEN_DAYS} days).`,
+    };
+  } finally {
+    await endSession(session);
+  }
+}
+
+async function endSession(session: MeridianClient): Promise<void> {
+  try {
+    await session.call("logout");
+  } catch {
+    // The token is what matters; an unended session expires on its own.
+  }
+}
+
+async function verifyToken(server: string, token: string, orgRef: string | undefined) {
+  const me = await createApiClient(server, token).call("getMe");
+  const tokenOrg = me.organizations.find((o) => o.id === me.tokenOrganizationId);
+  const org = orgRef ? pickOrg(me, orgRef, server) : (tokenOrg ?? pickOrg(me, undefined, server));
+  return { token, org: org.slug, username: me.user.username, summary: "Token verified." };
+}
+
+async function logoutUser(rt: Runtime): Promise<void> {
+  const ctx = rt.context;
+  if (!ctx) throw new CliError("not logged in (no current context)");
+  let revoked = false;
+  try {
+    const client = createApiClient(ctx.server, ctx.token);
+    const me = await client.call("getMe");
+    const orgId = me.tokenOrganizationId;
+    if (orgId) {
+      let tokenId = ctx.tokenId;
+      if (!tokenId) {
+        const tokens = await collectPages(client, "listTokens", { params: { orgId } });
+        tokenId = tokens.find((t) => !t.revokedAt && ctx.token.startsWith(t.prefix))?.id;
+      }
+      if (tokenId) {
+        await client.call("revokeToken", { params: { orgId, tokenId } });
+        revoked = true;
+      }
+    }
+  } catch (err) {
+    rt.printer.note(`warning: could not revoke the token on ${ctx.server}: ${(err as Error).message}`);
+  }
+  rt.writeConfig(removeContext(rt.config, ctx.name));
+  rt.printer.done(`Logged out of ${ctx.server}${revoked ? " and revoked the CLI token" : ""}; context "${ctx.name}" removed.`, {
+    ok: true,
+    context: ctx.name,
+    revoked,
+  });
+}
+
+interface WhoamiView {
+  username: string;
+  displayName: string;
+  email: string | null;
+  server: string;
+  context: string | null;
+  authMethod: string;
+  org: string | null;
+  organizations: string[];
+}
+
+async function showWhoami(rt: Runtime): Promise<void> {
+  const me = await rt.getClient().call("getMe");
+  const org = rt.globals.org ?? rt.context?.org ?? null;
+  const view: WhoamiView = {
+    username: me.user.username,
+    displayName: me.user.displayName,
+    email: me.user.email,
+    server: rt.getServer(),
+    context: rt.context?.name ?? null,
+    authMethod: me.authMethod,
+    org,
+    organizations: me.organizations.map((o) => `${o.slug} (${o.roles.join(", ") || "no org-wide role"})`),
+  };
+  if (rt.printer.format !== "table") {
+    const { csrfToken: _csrf, ...rest } = me;
+    rt.printer.item({ ...rest, server: view.server, context: view.context, org }, []);
+    return;
+  }
+  const fields: Column<WhoamiView>[] = [
+    { header: "User", value: (v) => v.username },
+    { header: "Name", value: (v) => v.displayName },
+    { header: "Email", value: (v) => v.email },
+    { header: "Server", value: (v) => v.server },
+    { header: "Context", value: (v) => v.context },
+    { header: "Auth", value: (v) => v.authMethod },
+    { header: "Organization", value: (v) => v.org },
+    { header: "Member of", value: (v) => v.organizations, max: 200 },
+  ];
+  rt.printer.item(view, fields);
+}

@@ -1,0 +1,91 @@
+import type { Organization } from "@meridian/core";
+import type { Command } from "commander";
+import { type CliEnv, upsertContext } from "../config.js";
+import { CliError, UsageError } from "../errors.js";
+import type { Column } from "../output.js";
+import { collectPages, parseLimit } from "../paging.js";
+import { type Runtime, withRuntime } from "../runtime.js";
+
+const columns: Column<Organization>[] = [
+  { header: "Slug", value: (o) => o.slug },
+  { header: "Name", value: (o) => o.name },
+  { header: "Audit retention", value: (o) => (o.auditRetentionDays === null ? "forever" : `${o.auditRetentionDays}d`) },
+  { header: "Created", value: (o) => o.createdAt, kind: "time" },
+  { header: "ID", value: (o) => o.id },
+];
+
+export function registerOrgCommands(program: Command, env: CliEnv): void {
+  const orgs = program.command("orgs").alias("org").description("Organizations");
+  orgs
+    .command("list", { isDefault: true })
+    .alias("ls")
+    .description("Organizations you belong to")
+    .option("--limit <n>", "show at most n")
+    .action(withRuntime(env, listOrgs));
+  orgs.command("get [org]").description("Show an organization (default: the current one)").action(withRuntime(env, getOrg));
+  orgs
+    .command("create <slug>")
+    .description("Create an organization; you become its owner")
+    .requiredOption("--name <name>", "display name")
+    .action(withRuntime(env, createOrg));
+  orgs
+    .command("update [org]")
+    .description("Rename an organization or change its audit retention")
+    .option("--name <name>", "new display name")
+    .option("--audit-retention-days <days>", "days to keep audit events (30-3650), or 'forever'")
+    .action(withRuntime(env, updateOrg));
+  orgs
+    .command("delete <org>")
+    .alias("rm")
+    .description("Delete an organization and everything in it")
+    .option("--yes", "confirm: this cannot be undone")
+    .action(withRuntime(env, deleteOrg));
+  orgs.command("use <org>").description("Make an organization the default for the current context").action(withRuntime(env, useOrg));
+}
+
+async function listOrgs(rt: Runtime, _args: string[], opts: { limit?: string }): Promise<void> {
+  const items = await collectPages(rt.getClient(), "listOrgs", {}, parseLimit(opts.limit));
+  rt.printer.list(items, columns, "No organizations.");
+}
+
+async function getOrg(rt: Runtime, [ref]: string[]): Promise<void> {
+  const org = await rt.getClient().call("getOrg", { params: { orgId: ref ?? rt.getOrg() } });
+  rt.printer.item(org, columns);
+}
+
+async function createOrg(rt: Runtime, [slug]: string[], opts: { name: string }): Promise<void> {
+  const org = await rt.getClient().call("createOrg", { body: { slug: slug as string, name: opts.name } });
+  rt.printer.done(`Organization ${org.slug} created. Make it the default with: meridian orgs use ${org.slug}`, org);
+}
+
+function parseRetention(value: string | undefined): number | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === "forever" || value === "none") return null;
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new UsageError(`--audit-retention-days must be a number of days or 'forever' (got "${value}")`);
+  return n;
+}
+
+async function updateOrg(rt: Runtime, [ref]: string[], opts: { name?: string; auditRetentionDays?: string }): Promise<void> {
+  const retention = parseRetention(opts.auditRetentionDays);
+  if (opts.name === undefined && retention === undefined) throw new UsageError("nothing to update: pass --name or --audit-retention-days");
+  const org = await rt.getClient().call("updateOrg", {
+    params: { orgId: ref ?? rt.getOrg() },
+    body: { ...(opts.name !== undefined ? { name: opts.name } : {}), ...(retention !== undefined ? { auditRetentionDays: retention } : {}) },
+  });
+  rt.printer.done(`Organization ${org.slug} updated.`, org);
+}
+
+async function deleteOrg(rt: Runtime, [ref]: string[], opts: { yes?: boolean }): Promise<void> {
+  if (!opts.yes) throw new UsageError(`deleting organization ${ref} removes all its projects, teams, tokens and audit log; add --yes to confirm`);
+  await rt.getClient().call("deleteOrg", { params: { orgId: ref as string } });
+  rt.printer.done(`Organization ${ref} deleted.`);
+}
+
+async function useOrg(rt: Runtime, [ref]: string[]): Promise<void> {
+  const ctx = rt.context;
+  if (!ctx) throw new CliError("no saved context to set the organization on; run `meridian login` first (or pass --org on each command)");
+  const org = await rt.getClient().call("getOrg", { params: { orgId: ref as string } });
+  rt.writeConfig(upsertContext(rt.config, { ...ctx, org: org.slug }, false));
+  rt.printer.done(`Context "${ctx.name}" now uses organization ${org.slug}.`, { context: ctx.name, org: org.slug });
+}

@@ -1,0 +1,96 @@
+import { ApiError } from "@meridian/client";
+import { AppError } from "@meridian/core";
+import { Command, CommanderError, Option } from "commander";
+import { registerAuditCommands } from "./commands/audit.js";
+import { registerAuthCommands } from "./commands/auth.js";
+import { registerContextCommands } from "./commands/context.js";
+import { registerEnvCommands } from "./commands/envs.js";
+import { registerInviteCommands } from "./commands/invites.js";
+import { registerMemberCommands } from "./commands/members.js";
+import { registerOrgCommands } from "./commands/orgs.js";
+import { registerProjectCommands } from "./commands/projects.js";
+import { registerRoleCommands } from "./commands/roles.js";
+import { registerTeamCommands } from "./commands/teams.js";
+import { registerTokenCommands } from "./commands/tokens.js";
+import { registerUpCommand } from "./commands/up.js";
+import { type CliEnv, readCliEnv } from "./config.js";
+import { CliError } from "./errors.js";
+import { outputFormats } from "./output.js";
+import { cliVersion } from "./runtime.js";
+
+export function createProgram(env: CliEnv): Command {
+  const program = new Command("meridian")
+    .description("Command-line client for the Meridian control plane")
+    .version(cliVersion)
+    .exitOverride()
+    .showHelpAfterError("(add --help for usage)")
+    .option("-s, --server <url>", "server URL (env MERIDIAN_SERVER; default: the context's)")
+    .option("--token <token>", "API token (env MERIDIAN_TOKEN; default: the context's)")
+    .option("--org <org>", "organization slug or id (default: the context's)")
+    .addOption(new Option("-o, --output <format>", "output format").choices(outputFormats).default("table"))
+    .option("--context <name>", "use this saved context instead of the current one");
+  registerUpCommand(program);
+  registerAuthCommands(program, env);
+  registerContextCommands(program, env);
+  registerOrgCommands(program, env);
+  registerTeamCommands(program, env);
+  registerProjectCommands(program, env);
+  registerEnvCommands(program, env);
+  registerMemberCommands(program, env);
+  registerInviteCommands(program, env);
+  registerRoleCommands(program, env);
+  registerTokenCommands(program, env);
+  registerAuditCommands(program, env);
+  return program;
+}
+
+/** Prints an error the way every command does and returns the exit code. */
+export function reportError(err: unknown, env: CliEnv): number {
+  if (err instanceof CommanderError) {
+    // commander has already printed its message
+    if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.exitCode === 0) return 0;
+    return 2;
+  }
+  const write = (s: string) => process.stderr.write(`${s}\n`);
+  if (err instanceof CliError) {
+    write(`error: ${err.message}`);
+    if (env.debug && err.stack) write(err.stack);
+    return err.exitCode;
+  }
+  if (err instanceof AppError) {
+    write(`error: ${err.message}`);
+    for (const line of describeDetails(err)) write(`  ${line}`);
+    const hint = hintFor(err);
+    if (hint) write(hint);
+    if (env.debug) write(String((err as Error).stack ?? ""));
+    return 1;
+  }
+  write(`error: ${err instanceof Error ? err.message : String(err)}`);
+  if (env.debug && err instanceof Error && err.stack) write(err.stack);
+  return 1;
+}
+
+function describeDetails(err: AppError): string[] {
+  const issues = err.details?.issues;
+  if (!Array.isArray(issues)) return [];
+  return issues.map((i: { path?: unknown; message?: unknown }) => {
+    const path = Array.isArray(i.path) ? i.path.join(".") : typeof i.path === "string" ? i.path : "";
+    return `- ${path ? `${path}: ` : ""}${String(i.message ?? "invalid")}`;
+  });
+}
+
+function hintFor(err: AppError): string | undefined {
+  if (err.code === "unauthenticated") return "hint: your token may be expired or revoked; run `meridian login`";
+  if (err.code === "unavailable" && !(err instanceof ApiError)) return "hint: is the server running? check --server or `meridian context list`";
+  return undefined;
+}
+
+export async function main(argv: string[], env: CliEnv = readCliEnv()): Promise<number> {
+  const program = createProgram(env);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    return reportError(err, env);
+  }
+}
