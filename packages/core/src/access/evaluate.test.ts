@@ -42,7 +42,9 @@ describe("isAllowed", () => {
   it("admin cannot delete the organization", () => {
     const grants: Grant[] = [{ permissions: role("admin"), scope: org }];
     expect(isAllowed(grants, "organization:delete", org)).toBe(false);
-    expect(isAllowed(grants, "role:escalate", org)).toBe(true);
+    expect(isAllowed(grants, "role:create", org)).toBe(true);
+    expect(isAllowed(grants, "role:escalate", org)).toBe(false);
+    expect(isAllowed(grants, "role:bind", org)).toBe(false);
   });
   it("a project grant is inherited by its environments only", () => {
     const grants: Grant[] = [{ permissions: ["environment:update"], scope: p1 }];

@@ -82,9 +82,14 @@ export const builtinRoles: readonly BuiltinRole[] = [
     permissions: [
       "organization:read",
       "organization:update",
-      ...(["member", "team", "project", "environment", "invitation", "role", "rolebinding", "token", "audit"] as const).map(
+      ...(["member", "team", "project", "environment", "invitation", "rolebinding", "token", "audit"] as const).map(
         (r) => `${r}:*` as Permission,
       ),
+      // Not role:bind or role:escalate: those would let an admin make themselves owner.
+      "role:read",
+      "role:create",
+      "role:update",
+      "role:delete",
     ],
   },
   {

@@ -1,0 +1,87 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/**
+ * The server's configuration: parsed once at boot from flags > env (MERIDIAN_*) > *_FILE > defaults.
+ * This is the only module of the server that reads process.env.
+ */
+const Config = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  host: z.string().default("127.0.0.1"),
+  dataDir: z.string().default(".meridian"),
+  databaseUrl: z.string().url().optional(),
+  bootstrapPassword: z.string().min(12, "MERIDIAN_BOOTSTRAP_PASSWORD needs at least 12 characters").optional(),
+  publicUrl: z.string().url().optional(),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  sessionIdleMinutes: z.coerce.number().int().min(1).max(10_080).default(120),
+  sessionAbsoluteHours: z.coerce.number().int().min(1).max(720).default(24),
+  cookieSecure: z.enum(["auto", "true", "false"]).default("auto"),
+  smtpUrl: z.string().optional().describe("smtp://user:pass@host:port; invitations are emailed when set"),
+  smtpFrom: z.string().default("Meridian <meridian@localhost>"),
+  webDir: z.string().optional(),
+  trustProxy: z.enum(["true", "false"]).default("false"),
+  /** Lower the argon2 cost for test suites that create many users; never in production. */
+  fastPasswordHashing: z.enum(["true", "false"]).default("false"),
+});
+export type Config = Readonly<z.infer<typeof Config>>;
+
+const envNames: Record<keyof z.infer<typeof Config>, string> = {
+  port: "MERIDIAN_PORT",
+  host: "MERIDIAN_HOST",
+  dataDir: "MERIDIAN_DATA_DIR",
+  databaseUrl: "MERIDIAN_DATABASE_URL",
+  bootstrapPassword: "MERIDIAN_BOOTSTRAP_PASSWORD",
+  publicUrl: "MERIDIAN_PUBLIC_URL",
+  logLevel: "MERIDIAN_LOG_LEVEL",
+  sessionIdleMinutes: "MERIDIAN_SESSION_IDLE_MINUTES",
+  sessionAbsoluteHours: "MERIDIAN_SESSION_ABSOLUTE_HOURS",
+  cookieSecure: "MERIDIAN_COOKIE_SECURE",
+  smtpUrl: "MERIDIAN_SMTP_URL",
+  smtpFrom: "MERIDIAN_SMTP_FROM",
+  webDir: "MERIDIAN_WEB_DIR",
+  trustProxy: "MERIDIAN_TRUST_PROXY",
+  fastPasswordHashing: "MERIDIAN_FAST_PASSWORD_HASHING",
+};
+const secretKeys = new Set(["databaseUrl", "bootstrapPassword", "smtpUrl"]);
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+/** Reads `<NAME>_FILE` secret files through `readFile` (injected so tests need no files). */
+export function loadConfig(
+  flags: Partial<Record<keyof z.infer<typeof Config>, unknown>>,
+  env: Record<string, string | undefined>,
+  readFile: (path: string) => string,
+): Config {
+  const raw: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, name] of Object.entries(envNames)) {
+    const flag = flags[key as keyof typeof flags];
+    if (flag !== undefined) raw[key] = flag;
+    else if (env[name] !== undefined && env[name] !== "") raw[key] = env[name];
+    else if (env[`${name}_FILE`]) {
+      try {
+        raw[key] = readFile(env[`${name}_FILE`] as string).trim();
+      } catch (e) {
+        problems.push(`${name}_FILE: cannot read ${env[`${name}_FILE`]}: ${(e as Error).message}`);
+      }
+    }
+  }
+  const parsed = Config.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0] ?? "");
+      problems.push(`${envNames[key as keyof typeof envNames] ?? key}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return Object.freeze({ ...parsed.data, dataDir: resolve(parsed.data.dataDir) });
+}
+
+/** The config with secrets replaced, for logs. */
+export function redactConfig(config: Config): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, secretKeys.has(k) && v ? "[redacted]" : v]));
+}

@@ -1,0 +1,142 @@
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createDatabase, type Database, type EmbeddedPostgresHandle, migrate, startEmbeddedPostgres } from "@meridian/db";
+import { createAccessService } from "./access/access-service.js";
+import { createBindingHandlers } from "./access/bindings.js";
+import { createRoleHandlers } from "./access/roles.js";
+import { createAuditHandlers } from "./audit/audit-handlers.js";
+import { purgeExpiredAuditEvents } from "./audit/retention.js";
+import type { Config } from "./config.js";
+import { buildApp } from "./http/app.js";
+import type { Handlers, RequestContext } from "./http/context.js";
+import { createMetrics } from "./http/metrics.js";
+import { createAuthenticator } from "./identity/authenticator.js";
+import { createIdentityHandlers } from "./identity/identity-handlers.js";
+import { createLoginThrottle } from "./identity/login-throttle.js";
+import { createPasswordHasher } from "./identity/secrets.js";
+import { createTokenHandlers } from "./identity/tokens.js";
+import { createUser, listUserOrgIds } from "./identity/users.js";
+import { createInvitationHandlers } from "./orgs/invitations.js";
+import { createSmtpMailer } from "./orgs/mailer.js";
+import { createMemberHandlers } from "./orgs/members.js";
+import { createOrganizationRecords, createOrgHandlers, syncBuiltinRoles } from "./orgs/organizations.js";
+import { createProjectHandlers } from "./orgs/projects.js";
+import { createTeamHandlers } from "./orgs/teams.js";
+
+export const version = "0.1.0";
+
+export interface MeridianHandle {
+  url: string;
+  port: number;
+  /** Set on the first start of an empty database: the admin's password when it was generated. */
+  bootstrap: { username: string; password: string | null } | null;
+  database: Database;
+  stop(): Promise<void>;
+}
+
+const defaultWebDir = fileURLToPath(new URL("../../web/dist/", import.meta.url));
+
+async function openDatabase(config: Config): Promise<{ db: Database; embedded: EmbeddedPostgresHandle | null }> {
+  if (config.databaseUrl) return { db: createDatabase({ connectionString: config.databaseUrl, max: 10 }), embedded: null };
+  const embedded = await startEmbeddedPostgres({ dir: join(config.dataDir, "postgres") });
+  const admin = createDatabase({ ...embedded.connection, max: 1 });
+  try {
+    const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'meridian'");
+    if (exists.rowCount === 0) await admin.query("CREATE DATABASE meridian");
+  } finally {
+    await admin.close();
+  }
+  return { db: createDatabase({ ...embedded.connection, database: "meridian", max: 10 }), embedded };
+}
+
+/** On an empty database: the `admin` user and a default organization it owns. */
+async function bootstrap(db: Database, config: Config, hash: (p: string) => Promise<string>): Promise<MeridianHandle["bootstrap"]> {
+  return db.transaction(async (tx) => {
+    await tx.query("LOCK TABLE users IN EXCLUSIVE MODE");
+    const any = await tx.query("SELECT 1 FROM users LIMIT 1");
+    if (any.rowCount !== 0) return null;
+    const generated = config.bootstrapPassword ? null : randomBytes(18).toString("base64url");
+    const now = new Date();
+    const user = await createUser(tx, { username: "admin", displayName: "Administrator", passwordHash: await hash(config.bootstrapPassword ?? (generated as string)) }, now);
+    await createOrganizationRecords(tx, { slug: "default", name: "Default organization", ownerId: user.id }, now);
+    return { username: "admin", password: generated };
+  });
+}
+
+/** The composition root of `meridian up`: database, services, HTTP server and background jobs. */
+export async function startMeridian(config: Config): Promise<MeridianHandle> {
+  const { db, embedded } = await openDatabase(config);
+  let shuttingDown = false;
+  try {
+    await migrate(db);
+    await syncBuiltinRoles(db);
+    const passwords = createPasswordHasher(config.fastPasswordHashing === "true");
+    const boot = await bootstrap(db, config, passwords.hash);
+    const access = createAccessService({ db });
+    const auth = createAuthenticator({ db, policy: { idleMs: config.sessionIdleMinutes * 60_000, absoluteMs: config.sessionAbsoluteHours * 3_600_000 } });
+    const metrics = createMetrics();
+    const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.smtpFrom) : null;
+    const publicUrl = (ctx: RequestContext) => {
+      if (config.publicUrl) return config.publicUrl.replace(/\/$/, "");
+      const req = ctx.reply.request;
+      return `${req.protocol}://${req.host}`;
+    };
+    const cookieSecure = (ctx: RequestContext) => (config.cookieSecure === "auto" ? ctx.reply.request.protocol === "https" : config.cookieSecure === "true");
+    const handlers: Handlers = {
+      ...createIdentityHandlers({ auth, access, passwords, throttle: createLoginThrottle(), dummyHash: await passwords.hash(randomBytes(16).toString("hex")), cookieSecure }),
+      ...createOrgHandlers({ access }),
+      ...createMemberHandlers({ access, forgetTokens: () => auth.forgetTokens() }),
+      ...createTeamHandlers({ access }),
+      ...createProjectHandlers({ access }),
+      ...createInvitationHandlers({ access, mailer, passwords, publicUrl }),
+      ...createRoleHandlers({ access }),
+      ...createBindingHandlers({ access }),
+      ...createTokenHandlers({ auth }),
+      ...createAuditHandlers(),
+    };
+    const app = await buildApp({
+      db,
+      database: db,
+      access,
+      auth,
+      handlers,
+      now: () => new Date(),
+      listUserOrgIds,
+      onAudit: () => metrics.auditEvents.inc(),
+      logLevel: config.logLevel,
+      trustProxy: config.trustProxy === "true",
+      webDir: config.webDir ?? defaultWebDir,
+      version,
+      metrics,
+      isShuttingDown: () => shuttingDown,
+    });
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === "object" && address ? address.port : config.port;
+    const runRetention = () =>
+      purgeExpiredAuditEvents(db, new Date())
+        .then((r) => r.length > 0 && app.log.info({ purged: r }, "audit retention"))
+        .catch((err: unknown) => app.log.error({ err }, "audit retention failed"));
+    const retentionTimer = setInterval(runRetention, 3_600_000);
+    retentionTimer.unref();
+    void runRetention();
+    return {
+      url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
+      port,
+      bootstrap: boot,
+      database: db,
+      async stop() {
+        shuttingDown = true;
+        clearInterval(retentionTimer);
+        await app.close();
+        await db.close();
+        await embedded?.stop();
+      },
+    };
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    throw err;
+  }
+}

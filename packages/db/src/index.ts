@@ -1,0 +1,4 @@
+export * from "./database.js";
+export * from "./embedded.js";
+export * from "./migrate.js";
+export * from "./pagination.js";
