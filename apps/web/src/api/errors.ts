@@ -1,0 +1,46 @@
+import { ApiError } from "@meridian/client";
+import { isAppError } from "@meridian/core";
+
+export type FieldErrors = Record<string, string>;
+
+function pathKey(path: unknown): string {
+  if (Array.isArray(path)) return path.map(String).join(".");
+  if (typeof path === "string") return path.replace(/^body\./, "");
+  return "";
+}
+
+/** Field messages from an `invalid_input` error's details.issues, keyed by dotted path ("" = form-level). */
+export function fieldErrorsOf(err: unknown): FieldErrors {
+  if (!isAppError(err)) return {};
+  const issues = (err.details as { issues?: unknown } | undefined)?.issues;
+  if (!Array.isArray(issues)) return {};
+  const out: FieldErrors = {};
+  for (const issue of issues) {
+    if (!issue || typeof issue !== "object") continue;
+    const { path, message } = issue as { path?: unknown; message?: unknown };
+    let key = pathKey(path);
+    if (key.startsWith("body.")) key = key.slice(5);
+    if (typeof message === "string" && !(key in out)) out[key] = message;
+  }
+  return out;
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiError && err.code === "rate_limited") {
+    const retry = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    const base = err.message || "Too many attempts.";
+    return typeof retry === "number" ? `${base} Try again in ${formatSeconds(retry)}.` : `${base} Try again later.`;
+  }
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+function formatSeconds(s: number): string {
+  if (s < 60) return `${Math.ceil(s)} second${Math.ceil(s) === 1 ? "" : "s"}`;
+  const m = Math.ceil(s / 60);
+  return `${m} minute${m === 1 ? "" : "s"}`;
+}
+
+export function isUnauthenticated(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 401;
+}

@@ -1,0 +1,60 @@
+import { CommandPalette, ShortcutsHelp } from "../actions/command-palette";
+import type { OverlayState } from "../actions/action-context";
+import type { GlobalAction } from "../actions/registry";
+import { AuditVerifyDialog } from "../dialogs/audit-verify-dialog";
+import { CreateInvitationDialog, MemberRolesDialog } from "../dialogs/member-dialogs";
+import { AddEnvironmentDialog, CreateOrgDialog, CreateProjectDialog, EditProjectDialog, RenameEnvironmentDialog } from "../dialogs/project-dialogs";
+import { CreateBindingDialog, RoleEditorDialog } from "../dialogs/role-dialogs";
+import { CreateTeamDialog, TeamMembersDialog } from "../dialogs/team-dialogs";
+import { CreateTokenDialog } from "../dialogs/token-dialogs";
+import { Dialog } from "../ui/dialog";
+
+export function DialogHost({ dialog, palette, actions, close, closePalette }: OverlayState & { close: () => void; closePalette: () => void; actions: GlobalAction[] }) {
+  return (
+    <>
+      {dialog ? <DialogFor dialog={dialog} close={close} actions={actions} /> : null}
+      {palette ? <CommandPalette actions={actions} onClose={closePalette} /> : null}
+    </>
+  );
+}
+
+function DialogFor({ dialog: d, close, actions }: { dialog: NonNullable<OverlayState["dialog"]>; close: () => void; actions: GlobalAction[] }) {
+  switch (d.kind) {
+    case "create-org":
+      return <CreateOrgDialog onClose={close} />;
+    case "create-project":
+      return <CreateProjectDialog onClose={close} />;
+    case "edit-project":
+      return <EditProjectDialog project={d.project} onClose={close} />;
+    case "add-environment":
+      return <AddEnvironmentDialog project={d.project} nextPosition={d.nextPosition} onClose={close} />;
+    case "rename-environment":
+      return <RenameEnvironmentDialog environment={d.environment} onClose={close} />;
+    case "create-team":
+      return <CreateTeamDialog onClose={close} />;
+    case "team-members":
+      return <TeamMembersDialog team={d.team} onClose={close} />;
+    case "member-roles":
+      return <MemberRolesDialog member={d.member} onClose={close} />;
+    case "create-invitation":
+      return <CreateInvitationDialog onClose={close} />;
+    case "role-editor":
+      return <RoleEditorDialog role={d.role} onClose={close} />;
+    case "create-binding":
+      return <CreateBindingDialog onClose={close} />;
+    case "create-token":
+      return <CreateTokenDialog onClose={close} />;
+    case "audit-verify":
+      return <AuditVerifyDialog onClose={close} />;
+    case "shortcuts-help":
+      return (
+        <Dialog title="Keyboard shortcuts" onClose={close} wide>
+          <ShortcutsHelp actions={actions} />
+        </Dialog>
+      );
+    default: {
+      const never: never = d;
+      return never;
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import type { Environment, Member, Project, Role, Team } from "@meridian/core";
+
+/** Every dialog an action can open; the dialog host renders the matching component. */
+export type DialogRequest =
+  | { kind: "create-org" }
+  | { kind: "create-project" }
+  | { kind: "edit-project"; project: Project }
+  | { kind: "add-environment"; project: Project; nextPosition: number }
+  | { kind: "rename-environment"; environment: Environment }
+  | { kind: "create-team" }
+  | { kind: "team-members"; team: Team }
+  | { kind: "member-roles"; member: Member }
+  | { kind: "create-invitation" }
+  | { kind: "role-editor"; role: Role | null }
+  | { kind: "create-binding" }
+  | { kind: "create-token" }
+  | { kind: "audit-verify" }
+  | { kind: "shortcuts-help" };

@@ -1,0 +1,80 @@
+import { createRootRoute, createRoute, createRouter, Navigate, Outlet, useParams } from "@tanstack/react-router";
+import { AuditPage } from "../pages/audit-page";
+import { InvitationsPage } from "../pages/invitations-page";
+import { InvitePage } from "../pages/invite-page";
+import { LoginPage } from "../pages/login-page";
+import { MembersPage } from "../pages/members-page";
+import { ProfilePage } from "../pages/profile-page";
+import { ProjectDetailPage } from "../pages/project-detail-page";
+import { ProjectsPage } from "../pages/projects-page";
+import { RolesPage } from "../pages/roles-page";
+import { SessionsPage } from "../pages/sessions-page";
+import { TeamsPage } from "../pages/teams-page";
+import { TokensPage } from "../pages/tokens-page";
+import { Spinner } from "../ui/feedback";
+import { AppShell, NoOrganization } from "./app-shell";
+import { pickOrg, useMe } from "./session";
+
+const rootRoute = createRootRoute({ component: () => <Outlet /> });
+
+const loginRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/login",
+  validateSearch: (s: Record<string, unknown>): { next?: string } => (typeof s.next === "string" ? { next: s.next } : {}),
+  component: LoginPage,
+});
+
+const inviteRoute = createRoute({ getParentRoute: () => rootRoute, path: "/invite/$token", component: InvitePage });
+
+const shellRoute = createRoute({ getParentRoute: () => rootRoute, id: "shell", component: AppShell });
+
+function HomeRedirect() {
+  const me = useMe();
+  if (me.isLoading) return <Spinner />;
+  const org = pickOrg(me.data);
+  if (!org) return <NoOrganization />;
+  return <Navigate to="/orgs/$orgId/projects" params={{ orgId: org }} replace />;
+}
+const homeRoute = createRoute({ getParentRoute: () => shellRoute, path: "/", component: HomeRedirect });
+
+const orgRoute = createRoute({ getParentRoute: () => shellRoute, path: "/orgs/$orgId" });
+function OrgIndex() {
+  const { orgId } = useParams({ from: "/shell/orgs/$orgId/" });
+  return <Navigate to="/orgs/$orgId/projects" params={{ orgId }} replace />;
+}
+const orgIndexRoute = createRoute({ getParentRoute: () => orgRoute, path: "/", component: OrgIndex });
+const projectsRoute = createRoute({ getParentRoute: () => orgRoute, path: "/projects", component: ProjectsPage });
+const projectRoute = createRoute({ getParentRoute: () => orgRoute, path: "/projects/$projectId", component: ProjectDetailPage });
+const teamsRoute = createRoute({ getParentRoute: () => orgRoute, path: "/teams", component: TeamsPage });
+const membersRoute = createRoute({ getParentRoute: () => orgRoute, path: "/members", component: MembersPage });
+const invitationsRoute = createRoute({ getParentRoute: () => orgRoute, path: "/invitations", component: InvitationsPage });
+const rolesRoute = createRoute({ getParentRoute: () => orgRoute, path: "/roles", component: RolesPage });
+const tokensRoute = createRoute({ getParentRoute: () => orgRoute, path: "/tokens", component: TokensPage });
+const auditRoute = createRoute({ getParentRoute: () => orgRoute, path: "/audit", component: AuditPage });
+const profileRoute = createRoute({ getParentRoute: () => shellRoute, path: "/me/profile", component: ProfilePage });
+const sessionsRoute = createRoute({ getParentRoute: () => shellRoute, path: "/me/sessions", component: SessionsPage });
+
+const routeTree = rootRoute.addChildren([
+  loginRoute,
+  inviteRoute,
+  shellRoute.addChildren([
+    homeRoute,
+    orgRoute.addChildren([orgIndexRoute, projectsRoute, projectRoute, teamsRoute, membersRoute, invitationsRoute, rolesRoute, tokensRoute, auditRoute]),
+    profileRoute,
+    sessionsRoute,
+  ]),
+]);
+
+export const router = createRouter({ routeTree, defaultPreload: false, scrollRestoration: true });
+
+declare module "@tanstack/react-router" {
+  interface Register {
+    router: typeof router;
+  }
+}
+
+/** The organization in the URL, for pages under /orgs/$orgId. */
+export function useOrgId(): string {
+  const { orgId } = useParams({ strict: false }) as { orgId?: string };
+  return orgId ?? "";
+}

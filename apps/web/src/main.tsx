@@ -1,0 +1,48 @@
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { RouterProvider } from "@tanstack/react-router";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { isUnauthenticated } from "./api/errors";
+import { router } from "./app/router";
+import { meKey } from "./app/session";
+import { applyTheme } from "./ui/theme";
+import { ToastProvider } from "./ui/toast";
+import "./styles/tokens.css";
+import "./styles/base.css";
+import "./styles/shell.css";
+import "./styles/components.css";
+
+applyTheme();
+
+/** A 401 anywhere means the session ended: forget cached data and go to the login page. */
+function onAuthError(err: unknown) {
+  if (!isUnauthenticated(err)) return;
+  const path = router.state.location.pathname;
+  if (path === "/login" || path.startsWith("/invite/")) return;
+  queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== meKey[0] });
+  void router.navigate({ to: "/login", search: { next: router.state.location.href } });
+}
+
+const queryClient = new QueryClient({
+  queryCache: new QueryCache({ onError: onAuthError }),
+  mutationCache: new MutationCache({ onError: onAuthError }),
+  defaultOptions: {
+    queries: {
+      staleTime: 15_000,
+      retry: (count, err) => !isUnauthenticated(err) && !(err as { status?: number }).status && count < 2,
+      refetchOnWindowFocus: true,
+    },
+  },
+});
+
+const root = document.getElementById("root");
+if (!root) throw new Error("#root missing");
+createRoot(root).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <ToastProvider>
+        <RouterProvider router={router} />
+      </ToastProvider>
+    </QueryClientProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,17 @@
+import { ActionButton } from "../actions/action-button";
+import { globalActions } from "../actions/catalog";
+import { flattenPages, useApiInfinite } from "../api/hooks";
+import { useOrgId } from "../app/router";
+import { tokenDescriptor as d } from "../resources/descriptors";
+import { PageHeader, ResourceTable } from "../resources/resource-list";
+
+export function TokensPage() {
+  const orgId = useOrgId();
+  const list = useApiInfinite("listTokens", { params: { orgId }, query: { limit: 50, sort: "-createdAt" } });
+  return (
+    <section>
+      <PageHeader title={d.title} description={d.description} actions={<ActionButton action={globalActions.createToken} variant="primary" />} />
+      <ResourceTable descriptor={d} rows={flattenPages(list.data)} state={list} />
+    </section>
+  );
+}
