@@ -44,6 +44,17 @@ export interface CliContext {
   /** Id of the API token, so logout can revoke it. */
   tokenId?: string;
   username?: string;
+  /**
+   * API tokens are bound to one organization, so the CLI keeps one per organization it was given
+   * (by `orgs create` or `login --org`), keyed by organization slug. `token` is the login's.
+   */
+  orgTokens?: Record<string, OrgToken>;
+}
+
+export interface OrgToken {
+  orgId: string;
+  token: string;
+  tokenId?: string;
 }
 
 export interface CliConfig {
@@ -90,10 +101,28 @@ function parseConfig(raw: unknown, path: string): CliConfig {
       org: typeof ctx.org === "string" ? ctx.org : null,
       ...(typeof ctx.tokenId === "string" ? { tokenId: ctx.tokenId } : {}),
       ...(typeof ctx.username === "string" ? { username: ctx.username } : {}),
+      ...(ctx.orgTokens && typeof ctx.orgTokens === "object" ? { orgTokens: parseOrgTokens(ctx.orgTokens, i, bad) } : {}),
     };
   });
   const current = typeof obj.current === "string" ? obj.current : null;
   return { current, contexts: parsed };
+}
+
+function parseOrgTokens(raw: object, i: number, bad: (why: string) => Error): Record<string, OrgToken> {
+  const out: Record<string, OrgToken> = {};
+  for (const [slug, v] of Object.entries(raw)) {
+    const t = v as Partial<OrgToken> | null;
+    if (!t || typeof t.token !== "string" || typeof t.orgId !== "string") throw bad(`contexts[${i}].orgTokens.${slug} needs string orgId and token`);
+    out[slug] = { orgId: t.orgId, token: t.token, ...(typeof t.tokenId === "string" ? { tokenId: t.tokenId } : {}) };
+  }
+  return out;
+}
+
+/** The token to use for an organization (slug or id): its own if the CLI has one, else the login token. */
+export function selectToken(ctx: CliContext, org: string | null | undefined): string {
+  if (!org || !ctx.orgTokens) return ctx.token;
+  const own = ctx.orgTokens[org] ?? Object.values(ctx.orgTokens).find((t) => t.orgId === org);
+  return own?.token ?? ctx.token;
 }
 
 /** Writes atomically with mode 0600 in a 0700 directory: the file holds bearer tokens. */

@@ -1,6 +1,6 @@
 import { createClient, type MeridianClient } from "@meridian/client";
 import type { Command } from "commander";
-import { type CliConfig, type CliContext, type CliEnv, getCurrentContext, loadConfig, saveConfig } from "./config.js";
+import { type CliConfig, type CliContext, type CliEnv, getCurrentContext, loadConfig, saveConfig, selectToken } from "./config.js";
 import { CliError, UsageError } from "./errors.js";
 import { createPrinter, parseOutputFormat, type Printer } from "./output.js";
 
@@ -75,7 +75,9 @@ export function createRuntime(globals: GlobalOptions, env: CliEnv): Runtime {
       if (client) return client;
       const baseUrl = getServer();
       // A token from the config only goes to the server it was issued by.
-      const token = globals.token ?? env.token ?? (context && normalizeServer(context.server) === baseUrl ? context.token : undefined);
+      const org = globals.org ?? context?.org;
+      const token =
+        globals.token ?? env.token ?? (context && normalizeServer(context.server) === baseUrl ? selectToken(context, org) : undefined);
       if (!token) throw new CliError(`not logged in to ${baseUrl}: run \`meridian login --server ${baseUrl}\``);
       client = createApiClient(baseUrl, token);
       return client;

@@ -51,9 +51,12 @@ async function loginUser(rt: Runtime, _args: string[], opts: LoginOptions): Prom
     if (!password) throw new UsageError("empty password");
     stored = await createCliToken(server, username, password, rt.globals.org, rt.env.hostname);
   }
+  const previous = rt.config.contexts.find((c) => c.name === contextName);
+  const keep = previous && previous.username === stored.username && previous.server === server ? previous.orgTokens : undefined;
   rt.writeConfig(
     upsertContext(rt.config, {
       name: contextName,
+      ...(keep ? { orgTokens: keep } : {}),
       server,
       token: stored.token,
       org: stored.org,
@@ -69,7 +72,7 @@ async function loginUser(rt: Runtime, _args: string[], opts: LoginOptions): Prom
   });
 }
 
-async function readPassword(opts: LoginOptions): Promise<string> {
+export async function readPassword(opts: LoginOptions): Promise<string> {
   if (opts.password !== undefined) {
     if (opts.passwordStdin) throw new UsageError("use either --password or --password-stdin");
     return opts.password;
@@ -104,7 +107,13 @@ function formatDate(d: Date): string {
   return d.toISOString().slice(0, 10).replaceAll("-", "");
 }
 
-async function createCliToken(server: string, username: string, password: string, orgRef: string | undefined, hostname: string) {
+/** A cookie session opened with a password, for the few things API tokens may not do. */
+export interface PasswordSession {
+  client: MeridianClient;
+  me: Me;
+}
+
+export async function withPasswordSession<T>(server: string, username: string, password: string, fn: (s: PasswordSession) => Promise<T>): Promise<T> {
   const anon = createApiClient(server);
   const res = await anon.raw("login", { body: { username, password } });
   const login = (await res.json()) as { csrfToken: string };
@@ -113,28 +122,46 @@ async function createCliToken(server: string, username: string, password: string
     .map((c) => c.split(";")[0])
     .join("; ");
   if (!cookie) throw new CliError("the server answered the login without a session cookie");
-  const session = createApiClient(server, undefined, { headers: { cookie }, csrfToken: () => login.csrfToken });
+  const client = createApiClient(server, undefined, { headers: { cookie }, csrfToken: () => login.csrfToken });
   try {
-    const me = await session.call("getMe");
+    return await fn({ client, me: await client.call("getMe") });
+  } finally {
+    await endSession(client);
+  }
+}
+
+export interface IssuedToken {
+  token: string;
+  tokenId: string;
+  name: string;
+  roleName: string;
+}
+
+/** Creates the CLI's own API token in an organization, with the caller's most powerful org-wide role. */
+export async function issueCliToken(session: MeridianClient, org: { id: string; slug: string; roles: string[] }, username: string, hostname: string): Promise<IssuedToken> {
+  const roles = await collectPages(session, "listRoles", { params: { orgId: org.id } });
+  const role = pickHighestRole(roles, org.roles);
+  if (!role) throw new CliError(`${username} holds no organization-wide role in ${org.slug}; ask an admin, or log in with --token`);
+  const name = `cli-${hostname}-${formatDate(new Date())}`.slice(0, 100);
+  const created = await session.call("createToken", {
+    params: { orgId: org.id },
+    body: { name, roleId: role.id, expiresInDays: TOKEN_DAYS },
+  });
+  return { token: created.token, tokenId: created.id, name: created.name, roleName: role.name };
+}
+
+async function createCliToken(server: string, username: string, password: string, orgRef: string | undefined, hostname: string) {
+  return withPasswordSession(server, username, password, async ({ client, me }) => {
     const org = pickOrg(me, orgRef, server);
-    const roles = await collectPages(session, "listRoles", { params: { orgId: org.id } });
-    const role = pickHighestRole(roles, org.roles);
-    if (!role) throw new CliError(`${username} holds no organization-wide role in ${org.slug}; ask an admin, or log in with --token`);
-    const name = `cli-${hostname}-${formatDate(new Date())}`.slice(0, 100);
-    const created = await session.call("createToken", {
-      params: { orgId: org.id },
-      body: { name, roleId: role.id, expiresInDays: TOKEN_DAYS },
-    });
+    const issued = await issueCliToken(client, org, username, hostname);
     return {
-      token: created.token,
-      tokenId: created.id,
+      token: issued.token,
+      tokenId: issued.tokenId,
       org: org.slug,
       username: me.user.username,
-      summary: `Created API token ${created.name} (role ${role.name}, expires in ${TOKEN_DAYS} days).`,
+      summary: `Created API token ${issued.name} (role ${issued.roleName}, expires in ${TOKEN_DAYS} days).`,
     };
-  } finally {
-    await endSession(session);
-  }
+  });
 }
 
 async function endSession(session: MeridianClient): Promise<void> {
@@ -152,30 +179,34 @@ async function verifyToken(server: string, token: string, orgRef: string | undef
   return { token, org: org.slug, username: me.user.username, summary: "Token verified." };
 }
 
+/** Revokes an API token using itself; finds its id from its prefix when the config lacks it. */
+async function revokeOwnToken(server: string, token: string, tokenId: string | undefined): Promise<void> {
+  const client = createApiClient(server, token);
+  const { tokenOrganizationId: orgId } = await client.call("getMe");
+  if (!orgId) return;
+  let id = tokenId;
+  if (!id) {
+    const tokens = await collectPages(client, "listTokens", { params: { orgId } });
+    id = tokens.find((t) => !t.revokedAt && token.startsWith(t.prefix))?.id;
+  }
+  if (id) await client.call("revokeToken", { params: { orgId, tokenId: id } });
+}
+
 async function logoutUser(rt: Runtime): Promise<void> {
   const ctx = rt.context;
   if (!ctx) throw new CliError("not logged in (no current context)");
-  let revoked = false;
-  try {
-    const client = createApiClient(ctx.server, ctx.token);
-    const me = await client.call("getMe");
-    const orgId = me.tokenOrganizationId;
-    if (orgId) {
-      let tokenId = ctx.tokenId;
-      if (!tokenId) {
-        const tokens = await collectPages(client, "listTokens", { params: { orgId } });
-        tokenId = tokens.find((t) => !t.revokedAt && ctx.token.startsWith(t.prefix))?.id;
-      }
-      if (tokenId) {
-        await client.call("revokeToken", { params: { orgId, tokenId } });
-        revoked = true;
-      }
+  const tokens = [{ token: ctx.token, tokenId: ctx.tokenId }, ...Object.values(ctx.orgTokens ?? {})];
+  let revoked = 0;
+  for (const t of tokens) {
+    try {
+      await revokeOwnToken(ctx.server, t.token, t.tokenId);
+      revoked++;
+    } catch (err) {
+      rt.printer.note(`warning: could not revoke a CLI token on ${ctx.server}: ${(err as Error).message}`);
     }
-  } catch (err) {
-    rt.printer.note(`warning: could not revoke the token on ${ctx.server}: ${(err as Error).message}`);
   }
   rt.writeConfig(removeContext(rt.config, ctx.name));
-  rt.printer.done(`Logged out of ${ctx.server}${revoked ? " and revoked the CLI token" : ""}; context "${ctx.name}" removed.`, {
+  rt.printer.done(`Logged out of ${ctx.server}; revoked ${revoked} CLI token(s); context "${ctx.name}" removed.`, {
     ok: true,
     context: ctx.name,
     revoked,

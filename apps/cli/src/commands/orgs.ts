@@ -1,10 +1,12 @@
 import type { Organization } from "@meridian/core";
 import type { Command } from "commander";
-import { type CliEnv, upsertContext } from "../config.js";
+import { ApiError } from "@meridian/client";
+import { type CliEnv, selectToken, upsertContext } from "../config.js";
 import { CliError, UsageError } from "../errors.js";
 import type { Column } from "../output.js";
 import { collectPages, parseLimit } from "../paging.js";
-import { type Runtime, withRuntime } from "../runtime.js";
+import { createApiClient, type Runtime, withRuntime } from "../runtime.js";
+import { issueCliToken, readPassword, withPasswordSession } from "./auth.js";
 
 const columns: Column<Organization>[] = [
   { header: "Slug", value: (o) => o.slug },
@@ -27,6 +29,11 @@ export function registerOrgCommands(program: Command, env: CliEnv): void {
     .command("create <slug>")
     .description("Create an organization; you become its owner")
     .requiredOption("--name <name>", "display name")
+    .option("--use", "make it the current context's organization")
+    .option("--username <username>", "your username (default: the context's)")
+    .option("--password <password>", "your password (prompted for on a terminal)")
+    .option("--password-stdin", "read your password from stdin")
+    .addHelpText("after", "\nAPI tokens are bound to one organization and cannot create organizations, so this logs in with\nyour password, creates the organization and a CLI token for it, then ends that session.")
     .action(withRuntime(env, createOrg));
   orgs
     .command("update [org]")
@@ -53,9 +60,36 @@ async function getOrg(rt: Runtime, [ref]: string[]): Promise<void> {
   rt.printer.item(org, columns);
 }
 
-async function createOrg(rt: Runtime, [slug]: string[], opts: { name: string }): Promise<void> {
-  const org = await rt.getClient().call("createOrg", { body: { slug: slug as string, name: opts.name } });
-  rt.printer.done(`Organization ${org.slug} created. Make it the default with: meridian orgs use ${org.slug}`, org);
+interface CreateOrgOptions {
+  name: string;
+  use?: boolean;
+  username?: string;
+  password?: string;
+  passwordStdin?: boolean;
+}
+
+async function createOrg(rt: Runtime, [slug]: string[], opts: CreateOrgOptions): Promise<void> {
+  const server = rt.getServer();
+  const ctx = rt.context;
+  const username = opts.username ?? ctx?.username;
+  if (!username) throw new UsageError("creating an organization needs your password: pass --username (and --password-stdin), or log in first");
+  if (opts.password === undefined && !opts.passwordStdin && !process.stdin.isTTY) {
+    throw new UsageError("creating an organization needs your password (API tokens cannot create organizations): pass --password-stdin or run on a terminal");
+  }
+  const password = await readPassword(opts);
+  const { org, issued } = await withPasswordSession(server, username, password, async ({ client }) => {
+    const created = await client.call("createOrg", { body: { slug: slug as string, name: opts.name } });
+    if (!ctx) return { org: created, issued: undefined };
+    const me = await client.call("getMe");
+    const summary = me.organizations.find((o) => o.id === created.id) ?? { id: created.id, slug: created.slug, roles: ["owner"] };
+    return { org: created, issued: await issueCliToken(client, summary, username, rt.env.hostname) };
+  });
+  if (ctx && issued) {
+    const orgTokens = { ...ctx.orgTokens, [org.slug]: { orgId: org.id, token: issued.token, tokenId: issued.tokenId } };
+    rt.writeConfig(upsertContext(rt.config, { ...ctx, orgTokens, ...(opts.use ? { org: org.slug } : {}) }, false));
+  }
+  const next = opts.use ? `Context "${ctx?.name}" now uses it.` : `Make it the default with: meridian orgs use ${org.slug}`;
+  rt.printer.done(`Organization ${org.slug} created${issued ? ` (CLI token ${issued.name} stored)` : ""}. ${ctx ? next : ""}`.trimEnd(), org);
 }
 
 function parseRetention(value: string | undefined): number | null | undefined {
@@ -85,7 +119,19 @@ async function deleteOrg(rt: Runtime, [ref]: string[], opts: { yes?: boolean }):
 async function useOrg(rt: Runtime, [ref]: string[]): Promise<void> {
   const ctx = rt.context;
   if (!ctx) throw new CliError("no saved context to set the organization on; run `meridian login` first (or pass --org on each command)");
-  const org = await rt.getClient().call("getOrg", { params: { orgId: ref as string } });
+  const orgRef = ref as string;
+  const hasOwnToken = Object.entries(ctx.orgTokens ?? {}).some(([slug, t]) => slug === orgRef || t.orgId === orgRef);
+  let org: Organization;
+  try {
+    org = await createApiClient(rt.getServer(), rt.globals.token ?? selectToken(ctx, orgRef)).call("getOrg", { params: { orgId: orgRef } });
+  } catch (err) {
+    if (!hasOwnToken && err instanceof ApiError && (err.code === "not_found" || err.code === "forbidden")) {
+      throw new CliError(
+        `organization "${orgRef}" not found for the CLI's token (tokens are bound to one organization). If you are a member, run: meridian login --org ${orgRef}`,
+      );
+    }
+    throw err;
+  }
   rt.writeConfig(upsertContext(rt.config, { ...ctx, org: org.slug }, false));
   rt.printer.done(`Context "${ctx.name}" now uses organization ${org.slug}.`, { context: ctx.name, org: org.slug });
 }
