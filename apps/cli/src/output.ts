@@ -31,11 +31,13 @@ export function formatRelativeTime(iso: string, now: number = Date.now()): strin
   const diff = now - t;
   const abs = Math.abs(diff);
   if (abs < 5 * SECOND) return "just now";
+  // past times round down ("3m ago" until 4m), future ones to nearest ("in 7d" for an expiry 6d23h away)
+  const count = (unit: number) => (diff >= 0 ? Math.floor(abs / unit) : Math.max(1, Math.round(abs / unit)));
   let text: string;
-  if (abs < MINUTE) text = `${Math.floor(abs / SECOND)}s`;
-  else if (abs < HOUR) text = `${Math.floor(abs / MINUTE)}m`;
-  else if (abs < DAY) text = `${Math.floor(abs / HOUR)}h`;
-  else if (abs < 60 * DAY) text = `${Math.floor(abs / DAY)}d`;
+  if (abs < MINUTE) text = `${count(SECOND)}s`;
+  else if (abs < HOUR) text = `${count(MINUTE)}m`;
+  else if (abs < DAY) text = `${count(HOUR)}h`;
+  else if (abs < 60 * DAY) text = `${count(DAY)}d`;
   else return iso.slice(0, 10);
   return diff >= 0 ? `${text} ago` : `in ${text}`;
 }

@@ -59,7 +59,7 @@ export function reportError(err: unknown, env: CliEnv): number {
   }
   if (err instanceof AppError) {
     write(`error: ${err.message}`);
-    for (const line of describeDetails(err)) write(`  ${line}`);
+    for (const line of describeDetails(err)) if (!err.message.includes(line.slice(2))) write(`  ${line}`);
     const hint = hintFor(err);
     if (hint) write(hint);
     if (env.debug) write(String((err as Error).stack ?? ""));

@@ -12,7 +12,8 @@ describe("formatRelativeTime", () => {
     [5 * 3_600_000, "5h ago"],
     [2 * 86_400_000, "2d ago"],
     [-3 * 86_400_000, "in 3d"],
-    [-90 * 60_000, "in 1h"],
+    [-100 * 60_000, "in 2h"],
+    [-(7 * 86_400_000 - 30_000), "in 7d"],
   ])("%d ms before now is %s", (ms, expected) => {
     expect(formatRelativeTime(ago(ms), now)).toBe(expected);
   });

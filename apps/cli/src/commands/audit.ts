@@ -12,7 +12,7 @@ import { type Runtime, withRuntime } from "../runtime.js";
 const columns: Column<AuditEvent>[] = [
   { header: "Seq", value: (e) => e.seq },
   { header: "Time", value: (e) => e.time, kind: "time" },
-  { header: "Actor", value: (e) => (e.actor.kind === "user" ? e.actor.name : `${e.actor.kind}:${e.actor.name}`) },
+  { header: "Actor", value: (e) => (e.actor.kind === "user" || e.actor.kind === "token" ? e.actor.name : `${e.actor.kind}:${e.actor.name}`) },
   { header: "Action", value: (e) => e.action },
   { header: "Target", value: (e) => (e.target.name ? `${e.target.type}/${e.target.name}` : e.target.type) },
   { header: "Result", value: (e) => e.result },

@@ -1,4 +1,4 @@
-import type { Role, RoleBinding } from "@meridian/core";
+import { isKnownPermission, type Role, type RoleBinding } from "@meridian/core";
 import type { Command } from "commander";
 import type { CliEnv } from "../config.js";
 import { UsageError } from "../errors.js";
@@ -95,13 +95,20 @@ async function getRole(rt: Runtime, [ref]: string[]): Promise<void> {
   rt.printer.item(await client.call("getRole", { params: { orgId, roleId: await resolveRoleId(client, orgId, ref as string) } }), detailFields);
 }
 
+function parsePermissions(values: string[]): string[] {
+  const perms = splitList(values);
+  const unknown = perms.filter((p) => !isKnownPermission(p));
+  if (unknown.length > 0) throw new UsageError(`unknown permission(s): ${unknown.join(", ")} (see: meridian roles permissions; format resource:action, * allowed)`);
+  return perms;
+}
+
 async function createRole(rt: Runtime, [slug]: string[], opts: { name?: string; description?: string; permission: string[] }): Promise<void> {
   const role = await rt.getClient().call("createRole", {
     params: { orgId: rt.getOrg() },
     body: {
       slug: slug as string,
       name: opts.name ?? (slug as string),
-      permissions: splitList(opts.permission),
+      permissions: parsePermissions(opts.permission),
       ...(opts.description !== undefined ? { description: opts.description } : {}),
     },
   });
@@ -112,7 +119,7 @@ async function updateRole(rt: Runtime, [ref]: string[], opts: { name?: string; d
   const body = {
     ...(opts.name !== undefined ? { name: opts.name } : {}),
     ...(opts.description !== undefined ? { description: opts.description } : {}),
-    ...(opts.permission !== undefined ? { permissions: splitList(opts.permission) } : {}),
+    ...(opts.permission !== undefined ? { permissions: parsePermissions(opts.permission) } : {}),
   };
   if (Object.keys(body).length === 0) throw new UsageError("nothing to update: pass --name, --description or --permission");
   const client = rt.getClient();
