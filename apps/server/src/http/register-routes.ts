@@ -200,7 +200,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
         } catch (err) {
           ctx.db = deps.db;
           if (mutation && err instanceof AppError && err.code !== "invalid_input") {
-            const result = err.code === "forbidden" || err.code === "unauthenticated" ? "denied" : "failure";
+            const result = err.code === "forbidden" ? "denied" : "failure";
             // Outsiders probing another organization are recorded in the system chain, not that organization's.
             if (!ctx.access) ctx.org = null;
             await deps.db
