@@ -27,12 +27,21 @@ export async function startDockerd(ctx: SwarmContext, daemon: DockerDaemon, netn
     "--log-level=warn",
   ];
   logStep(`starting ${daemon.name}${netns ? ` in netns ${netns}` : ""} (${daemon.dockerHost})`);
-  await startDaemon(ctx.runDir, { name: daemon.name, argv: netns ? ["ip", "netns", "exec", netns, ...argv] : argv });
-  try {
-    await waitFor(`${daemon.name} API`, async () => (await runDocker(daemon, ["version", "--format", "{{.Server.Version}}"])).stdout.trim() !== "", 60_000);
-  } catch (error) {
-    throw new TestbedError(`${(error as Error).message}\n${readLogTail(join(ctx.runDir, "logs", `${daemon.name}.log`))}`);
-  }
+  // nsenter --net (not `ip netns exec`): keep the host's /sys and its cgroup mounts, which dockerd needs.
+  const wrapped = netns ? ["nsenter", `--net=/run/netns/${netns}`, "--", ...argv] : argv;
+  await startDaemon(ctx.runDir, { name: daemon.name, argv: wrapped });
+  const logTail = () => readLogTail(join(ctx.runDir, "logs", `${daemon.name}.log`));
+  const state = await waitFor(
+    `${daemon.name} API`,
+    async () => {
+      if (findDaemon(ctx.runDir, daemon.name) === undefined) return "exited";
+      return (await runDocker(daemon, ["version", "--format", "{{.Server.Version}}"])).stdout.trim() !== "" && "ready";
+    },
+    60_000,
+  ).catch((error: Error) => {
+    throw new TestbedError(`${error.message}\n${logTail()}`);
+  });
+  if (state === "exited") throw new TestbedError(`${daemon.name} exited during start-up:\n${logTail()}`);
 }
 
 export async function getSwarmNodeState(daemon: DockerDaemon): Promise<string> {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { logStep } from "../lib/log.js";
 import { runCommand } from "../lib/run.js";
 import { findDaemon, stopDaemon } from "../lib/processes.js";
-import { getSwarmContext, readSwarmState, swarmNetwork } from "./context.js";
+import { type DockerDaemon, getManagerDaemon, getSwarmContext, getWorkerDaemon, readSwarmState, runDocker, swarmNetwork } from "./context.js";
 import { deleteLink, deleteNetns } from "./network.js";
 import { getWorkerNetns } from "./up.js";
 
@@ -29,6 +29,16 @@ function listWorkerIndexes(runDir: string, recorded: number): number[] {
   return [...found].sort((a, b) => a - b);
 }
 
+/** Force-removes a daemon's containers first, so stopping it does not wait on each container's stop timeout. */
+async function removeContainers(daemon: DockerDaemon): Promise<void> {
+  try {
+    const ids = (await runDocker(daemon, ["ps", "-aq"])).stdout.split("\n").filter((id) => id.trim() !== "");
+    if (ids.length > 0) await runDocker(daemon, ["rm", "-f", ...ids]);
+  } catch {
+    // daemon not answering; stopDaemon handles it
+  }
+}
+
 /** Stops the daemons we started, removes our bridges/namespaces and the run dir. */
 export async function stopSwarmTestbed(options: { keep?: boolean } = {}): Promise<void> {
   const ctx = getSwarmContext();
@@ -36,10 +46,13 @@ export async function stopSwarmTestbed(options: { keep?: boolean } = {}): Promis
   const workers = listWorkerIndexes(ctx.runDir, state?.workers ?? 0);
   let stopped = 0;
   for (const index of workers) {
-    if (await stopDaemon(ctx.runDir, `dockerd-w${index}`, 30_000)) stopped++;
+    const worker = getWorkerDaemon(ctx, index);
+    if (findDaemon(ctx.runDir, worker.name) !== undefined) await removeContainers(worker);
+    if (await stopDaemon(ctx.runDir, worker.name, 30_000)) stopped++;
     const { netns, hostVeth } = getWorkerNetns(index);
     await deleteNetns(netns, hostVeth);
   }
+  if (findDaemon(ctx.runDir, "dockerd") !== undefined) await removeContainers(getManagerDaemon(ctx));
   if (await stopDaemon(ctx.runDir, "dockerd", 30_000)) stopped++;
   if (await stopDaemon(ctx.runDir, "registry")) stopped++;
   if (findDaemon(ctx.runDir, "dockerd") === undefined) {

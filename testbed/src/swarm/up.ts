@@ -1,6 +1,7 @@
 import { logStep, TestbedError } from "../lib/log.js";
 import { ensureDebianPackages } from "../lib/debian.js";
 import { assertDiskFree } from "../lib/preflight.js";
+import { stopDaemon } from "../lib/processes.js";
 import { waitFor } from "../lib/run.js";
 import {
   type DockerDaemon,
@@ -56,7 +57,25 @@ async function startWorker(ctx: SwarmContext, manager: DockerDaemon, index: numb
     const token = (await runDocker(manager, ["swarm", "join-token", "-q", "worker"])).stdout.trim();
     logStep(`worker ${index} (${ip}) joining the swarm`);
     await runDocker(worker, ["swarm", "join", "--token", token, "--advertise-addr", ip, "--listen-addr", `${ip}:2377`, `${swarmNetwork.nodeBridgeIp}:2377`]);
+    await labelNode(manager, worker, `w${index}`);
   }
+}
+
+/** All testbed nodes share the host name, so each gets a label naming it: meridian.testbed/node=manager|w1|w2... */
+async function labelNode(manager: DockerDaemon, node: DockerDaemon, name: string): Promise<void> {
+  const id = (await runDocker(node, ["info", "--format", "{{.Swarm.NodeID}}"])).stdout.trim();
+  await runDocker(manager, ["node", "update", "--label-add", `meridian.testbed/node=${name}`, id]);
+}
+
+/** Node-loss knob: stop (or restart) worker N's dockerd; the manager sees the node Down (or Ready again). */
+export async function setWorkerRunning(index: number, running: boolean): Promise<void> {
+  const ctx = getSwarmContext();
+  const worker = getWorkerDaemon(ctx, index);
+  if (!running) {
+    await stopDaemon(ctx.runDir, worker.name, 30_000);
+    return;
+  }
+  await startDockerd(ctx, worker, getWorkerNetns(index).netns);
 }
 
 async function countReadyNodes(manager: DockerDaemon): Promise<number> {
@@ -80,7 +99,10 @@ export async function startSwarmTestbed(options: SwarmUpOptions = {}): Promise<{
   if (workers > 0) await ensureBridge(swarmNetwork.nodeBridge, `${swarmNetwork.nodeBridgeIp}/24`);
   await startRegistry(ctx);
   await startDockerd(ctx, manager);
-  await initSwarm(manager, advertiseAddr);
+  if ((await getSwarmNodeState(manager)) !== "active") {
+    await initSwarm(manager, advertiseAddr);
+    await labelNode(manager, manager, "manager");
+  }
   const images = await ensureImages(ctx, manager);
   for (let i = 1; i <= workers; i++) await startWorker(ctx, manager, i, images);
   await waitFor(`${workers + 1} Ready swarm node(s)`, async () => (await countReadyNodes(manager)) >= workers + 1, 60_000);
