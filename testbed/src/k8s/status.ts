@@ -11,6 +11,8 @@ export type K8sStatus = {
   server: string;
   kubeconfigPath: string;
   restrictedKubeconfigPath: string;
+  /** Directory holding kubectl, helm, kustomize and the control-plane binaries. */
+  binDir: string;
   components: Record<string, { pid?: number; rssMiB?: number }>;
   nodes?: { total: number; ready: number };
   metrics: boolean;
@@ -31,6 +33,7 @@ export async function getK8sStatus(): Promise<K8sStatus> {
     server: ctx.server,
     kubeconfigPath: getKubeconfigPath(ctx, "admin"),
     restrictedKubeconfigPath: getKubeconfigPath(ctx, "restricted"),
+    binDir: ctx.paths.bin,
     components,
     metrics: state?.metrics ?? false,
   };

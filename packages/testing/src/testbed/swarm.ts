@@ -1,0 +1,66 @@
+import { runTestbedCli } from "./cli.js";
+
+export type SwarmImages = { busybox: string; testapp: Record<string, string> };
+
+export type SwarmTestbed = {
+  /** unix:// socket of the swarm manager's dockerd (never the system docker). */
+  dockerHost: string;
+  /** host:port of the local registry the images were pushed to. */
+  registry: string;
+  /** Registry references: busybox base and meridian/testapp v1, v2. */
+  images: SwarmImages;
+  /** Worker count (each a dockerd in its own network namespace). */
+  workers: number;
+  external: boolean;
+};
+
+type SwarmStatus = {
+  ready: boolean;
+  dockerHost: string;
+  registry: string;
+  images: SwarmImages;
+  nodes: { status: string }[];
+};
+
+async function readSwarmStatus(): Promise<SwarmStatus> {
+  return JSON.parse(await runTestbedCli(["swarm", "status", "--json"])) as SwarmStatus;
+}
+
+function getExternalImages(registry: string): SwarmImages {
+  return {
+    busybox: `${registry}/meridian/busybox:1.35`,
+    testapp: { v1: `${registry}/meridian/testapp:v1`, v2: `${registry}/meridian/testapp:v2` },
+  };
+}
+
+/**
+ * Returns a running Swarm testbed: MERIDIAN_TEST_DOCKER_HOST (+ MERIDIAN_TEST_REGISTRY) if set, else the local
+ * testbed, reused when ready and started with `swarm up [--workers N]` otherwise.
+ */
+export async function ensureSwarmTestbed(options: { workers?: number } = {}): Promise<SwarmTestbed> {
+  const external = process.env.MERIDIAN_TEST_DOCKER_HOST;
+  if (external) {
+    const registry = process.env.MERIDIAN_TEST_REGISTRY || "127.0.0.1:5000";
+    return { dockerHost: external, registry, images: getExternalImages(registry), workers: 0, external: true };
+  }
+  let status = await readSwarmStatus();
+  const wanted = (options.workers ?? 0) + 1;
+  if (!status.ready || status.nodes.length < wanted) {
+    const args = ["swarm", "up"];
+    if (options.workers !== undefined) args.push("--workers", String(options.workers));
+    await runTestbedCli(args);
+    status = await readSwarmStatus();
+  }
+  return {
+    dockerHost: status.dockerHost,
+    registry: status.registry,
+    images: status.images,
+    workers: status.nodes.length - 1,
+    external: false,
+  };
+}
+
+/** Node-loss knob: stop or restart worker N's dockerd (local testbed only). */
+export async function setSwarmWorkerRunning(index: number, running: boolean): Promise<void> {
+  await runTestbedCli(["swarm", "worker", running ? "start" : "stop", String(index)]);
+}
