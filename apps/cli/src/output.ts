@@ -18,6 +18,8 @@ export interface Column<T> {
   kind?: "time";
   /** Cells wider than this are cut with an ellipsis (default 48). */
   max?: number;
+  /** Never cut or shrunk (ids people copy). */
+  fixed?: boolean;
 }
 
 const SECOND = 1000;
@@ -78,9 +80,14 @@ const MIN_COLUMN = 6;
 
 export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[], opts: TableOptions = {}): string {
   const headers = columns.map((c) => c.header.toUpperCase());
-  const cells = rows.map((row) => columns.map((c) => truncateCell(formatValue(c.value(row), c.kind, opts.now), c.max ?? 48)));
+  const cells = rows.map((row) =>
+    columns.map((c) => {
+      const text = formatValue(c.value(row), c.kind, opts.now);
+      return c.fixed ? text : truncateCell(text, c.max ?? 48);
+    }),
+  );
   const widths = headers.map((h, i) => Math.max(widthOf(h), ...cells.map((r) => widthOf(r[i] ?? ""))));
-  if (opts.width) fitWidths(widths, opts.width);
+  if (opts.width) fitWidths(widths, opts.width, columns.map((c) => c.fixed === true));
   const line = (parts: string[]) =>
     parts
       .map((p, i) => (i === parts.length - 1 ? truncateCell(p, widths[i] ?? 0) : padEnd(truncateCell(p, widths[i] ?? 0), widths[i] ?? 0)))
@@ -91,12 +98,12 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
   return `${out.join("\n")}\n`;
 }
 
-function fitWidths(widths: number[], total: number): void {
+function fitWidths(widths: number[], total: number, fixed: boolean[]): void {
   const used = () => widths.reduce((a, b) => a + b, 0) + GAP.length * (widths.length - 1);
   while (used() > total) {
-    let widest = 0;
-    for (let i = 1; i < widths.length; i++) if ((widths[i] ?? 0) > (widths[widest] ?? 0)) widest = i;
-    if ((widths[widest] ?? 0) <= MIN_COLUMN) return;
+    let widest = -1;
+    for (let i = 0; i < widths.length; i++) if (!fixed[i] && (widest < 0 || (widths[i] ?? 0) > (widths[widest] ?? 0))) widest = i;
+    if (widest < 0 || (widths[widest] ?? 0) <= MIN_COLUMN) return;
     widths[widest] = (widths[widest] ?? 0) - 1;
   }
 }

@@ -80,6 +80,14 @@ describe("renderTable", () => {
     expect(out).toContain("…");
   });
 
+  it("never cuts fixed columns such as ids", () => {
+    const id = "0a44ade3-8142-451c-8c0e-95b29ed643b6";
+    const withId: Column<Row>[] = [...columns, { header: "ID", value: () => id, fixed: true }];
+    const out = renderTable(rows, withId, { now, width: 50 });
+    expect(out).toContain(id);
+    expect(out.split("\n")[1]).toMatch(/^api\s+/);
+  });
+
   it("only colors the header when asked", () => {
     expect(renderTable(rows, columns, { now })).not.toContain("\x1b[");
     expect(renderTable(rows, columns, { now, color: true }).split("\n")[0]).toMatch(/^\x1b\[1mSLUG/);

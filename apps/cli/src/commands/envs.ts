@@ -13,7 +13,7 @@ const columns: Column<Environment>[] = [
   { header: "Position", value: (e) => e.position },
   { header: "Protected", value: (e) => e.protected },
   { header: "Created", value: (e) => e.createdAt, kind: "time" },
-  { header: "ID", value: (e) => e.id },
+  { header: "ID", value: (e) => e.id, fixed: true },
 ];
 
 interface EnvOptions {

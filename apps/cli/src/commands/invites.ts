@@ -13,7 +13,7 @@ const columns: Column<Invitation>[] = [
   { header: "Invited by", value: (i) => i.invitedBy },
   { header: "Expires", value: (i) => i.expiresAt, kind: "time" },
   { header: "Created", value: (i) => i.createdAt, kind: "time" },
-  { header: "ID", value: (i) => i.id },
+  { header: "ID", value: (i) => i.id, fixed: true },
 ];
 
 export function registerInviteCommands(program: Command, env: CliEnv): void {

@@ -14,7 +14,7 @@ const columns: Column<Member>[] = [
   { header: "Roles", value: (m) => m.roles.map((r) => r.roleName) },
   { header: "Teams", value: (m) => m.teams.map((t) => t.name) },
   { header: "Joined", value: (m) => m.joinedAt, kind: "time" },
-  { header: "ID", value: (m) => m.userId },
+  { header: "ID", value: (m) => m.userId, fixed: true },
 ];
 
 export function registerMemberCommands(program: Command, env: CliEnv): void {

@@ -13,7 +13,7 @@ const columns: Column<Organization>[] = [
   { header: "Name", value: (o) => o.name },
   { header: "Audit retention", value: (o) => (o.auditRetentionDays === null ? "forever" : `${o.auditRetentionDays}d`) },
   { header: "Created", value: (o) => o.createdAt, kind: "time" },
-  { header: "ID", value: (o) => o.id },
+  { header: "ID", value: (o) => o.id, fixed: true },
 ];
 
 export function registerOrgCommands(program: Command, env: CliEnv): void {

@@ -16,7 +16,7 @@ const columns: Column<ProjectRow>[] = [
   { header: "Team", value: (p) => p.team },
   { header: "Envs", value: (p) => p.environmentCount },
   { header: "Created", value: (p) => p.createdAt, kind: "time" },
-  { header: "ID", value: (p) => p.id },
+  { header: "ID", value: (p) => p.id, fixed: true },
 ];
 const detailFields: Column<ProjectRow>[] = [...columns.slice(0, 2), { header: "Description", value: (p) => p.description }, ...columns.slice(2)];
 

@@ -12,7 +12,7 @@ const columns: Column<Role>[] = [
   { header: "Name", value: (r) => r.name },
   { header: "Built-in", value: (r) => r.builtin },
   { header: "Permissions", value: (r) => r.permissions, max: 60 },
-  { header: "ID", value: (r) => r.id },
+  { header: "ID", value: (r) => r.id, fixed: true },
 ];
 const detailFields: Column<Role>[] = [
   ...columns.slice(0, 2),
@@ -20,7 +20,7 @@ const detailFields: Column<Role>[] = [
   { header: "Built-in", value: (r) => r.builtin },
   { header: "Permissions", value: (r) => r.permissions },
   { header: "Created", value: (r) => r.createdAt, kind: "time" },
-  { header: "ID", value: (r) => r.id },
+  { header: "ID", value: (r) => r.id, fixed: true },
 ];
 const bindingColumns: Column<RoleBinding>[] = [
   { header: "Role", value: (b) => b.roleName },
@@ -28,7 +28,7 @@ const bindingColumns: Column<RoleBinding>[] = [
   { header: "Scope", value: (b) => b.scopeName },
   { header: "Created", value: (b) => b.createdAt, kind: "time" },
   { header: "By", value: (b) => b.createdBy },
-  { header: "ID", value: (b) => b.id },
+  { header: "ID", value: (b) => b.id, fixed: true },
 ];
 
 interface BindOptions {

@@ -12,7 +12,7 @@ const columns: Column<Team>[] = [
   { header: "Name", value: (t) => t.name },
   { header: "Members", value: (t) => t.memberCount },
   { header: "Created", value: (t) => t.createdAt, kind: "time" },
-  { header: "ID", value: (t) => t.id },
+  { header: "ID", value: (t) => t.id, fixed: true },
 ];
 const detailFields: Column<Team>[] = [...columns.slice(0, 2), { header: "Description", value: (t) => t.description }, ...columns.slice(2)];
 
@@ -83,7 +83,7 @@ async function listTeamMembers(rt: Runtime, [ref]: string[]): Promise<void> {
     [
       { header: "Username", value: (m) => m.username },
       { header: "Name", value: (m) => m.displayName },
-      { header: "ID", value: (m) => m.userId },
+      { header: "ID", value: (m) => m.userId, fixed: true },
     ],
     `Team ${ref} has no members.`,
   );

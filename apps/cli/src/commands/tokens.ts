@@ -25,7 +25,7 @@ const columns: Column<ApiToken>[] = [
   { header: "Status", value: (t) => statusOf(t) },
   { header: "Expires", value: (t) => t.expiresAt, kind: "time" },
   { header: "Last used", value: (t) => t.lastUsedAt, kind: "time" },
-  { header: "ID", value: (t) => t.id },
+  { header: "ID", value: (t) => t.id, fixed: true },
 ];
 
 export function registerTokenCommands(program: Command, env: CliEnv): void {
