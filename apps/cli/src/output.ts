@@ -39,7 +39,7 @@ export function formatRelativeTime(iso: string, now: number = Date.now()): strin
   if (abs < MINUTE) text = `${count(SECOND)}s`;
   else if (abs < HOUR) text = `${count(MINUTE)}m`;
   else if (abs < DAY) text = `${count(HOUR)}h`;
-  else if (abs < 60 * DAY) text = `${count(DAY)}d`;
+  else if (abs < 400 * DAY) text = `${count(DAY)}d`;
   else return iso.slice(0, 10);
   return diff >= 0 ? `${text} ago` : `in ${text}`;
 }

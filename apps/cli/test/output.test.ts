@@ -18,7 +18,7 @@ describe("formatRelativeTime", () => {
     expect(formatRelativeTime(ago(ms), now)).toBe(expected);
   });
 
-  it("shows the date for times more than 60 days away", () => {
+  it("shows the date for times more than 400 days away", () => {
     expect(formatRelativeTime("2025-01-02T03:04:05Z", now)).toBe("2025-01-02");
   });
 

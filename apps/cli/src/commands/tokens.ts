@@ -7,7 +7,7 @@ import { isUuid, pickOne, resolveRoleId, resolveScope } from "../resolve.js";
 import { type Runtime, withRuntime } from "../runtime.js";
 
 function scopeLabel(t: ApiToken): string {
-  return t.scope.kind === "organization" ? "organization" : t.scope.kind;
+  return t.scope.kind === "organization" ? "org" : t.scope.kind === "environment" ? "env" : "project";
 }
 
 function statusOf(t: ApiToken, now = Date.now()): string {
@@ -18,7 +18,6 @@ function statusOf(t: ApiToken, now = Date.now()): string {
 
 const columns: Column<ApiToken>[] = [
   { header: "Name", value: (t) => t.name },
-  { header: "Prefix", value: (t) => t.prefix },
   { header: "Role", value: (t) => t.roleName },
   { header: "Scope", value: scopeLabel },
   { header: "Owner", value: (t) => t.ownerName },
