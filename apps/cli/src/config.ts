@@ -125,6 +125,13 @@ export function selectToken(ctx: CliContext, org: string | null | undefined): st
   return own?.token ?? ctx.token;
 }
 
+/** Every distinct API token a context holds. */
+export function listContextTokens(ctx: CliContext): { token: string; tokenId?: string }[] {
+  const all = [{ token: ctx.token, ...(ctx.tokenId ? { tokenId: ctx.tokenId } : {}) }, ...Object.values(ctx.orgTokens ?? {})];
+  const seen = new Set<string>();
+  return all.filter((t) => (seen.has(t.token) ? false : (seen.add(t.token), true)));
+}
+
 /** Writes atomically with mode 0600 in a 0700 directory: the file holds bearer tokens. */
 export function saveConfig(path: string, config: CliConfig): void {
   const dir = dirname(path);

@@ -64,7 +64,8 @@ describe("meridian CLI against a real server", () => {
     expect(use.stdout).toContain("now uses organization acme");
     expect(readConfig().contexts[0]?.org).toBe("acme");
     expect((await cli.json<Organization>(["orgs", "get"])).name).toBe("Acme Corp");
-    // the default organization stays reachable with the login token
+    // tokens are bound to one organization; the CLI keeps one per organization and lists them all
+    expect((await cli.json<Organization[]>(["orgs", "list"])).map((o) => o.slug)).toEqual(["acme", "default"]);
     expect((await cli.json<Organization>(["--org", "default", "orgs", "get"])).slug).toBe("default");
   });
 

@@ -1,7 +1,7 @@
 import type { MeridianClient } from "@meridian/client";
 import type { Me, Role } from "@meridian/core";
 import type { Command } from "commander";
-import { type CliEnv, deriveContextName, removeContext, upsertContext } from "../config.js";
+import { type CliEnv, deriveContextName, listContextTokens, removeContext, upsertContext } from "../config.js";
 import { CliError, UsageError } from "../errors.js";
 import type { Column } from "../output.js";
 import { collectPages } from "../paging.js";
@@ -40,7 +40,7 @@ export function registerAuthCommands(program: Command, env: CliEnv): void {
 async function loginUser(rt: Runtime, _args: string[], opts: LoginOptions): Promise<void> {
   const server = rt.getServer();
   const contextName = rt.globals.context ?? rt.context?.name ?? deriveContextName(server);
-  let stored: { token: string; tokenId?: string; org: string; username: string; summary: string };
+  let stored: { token: string; tokenId?: string; org: string; orgId: string; username: string; summary: string };
   if (rt.globals.token) {
     if (opts.username || opts.password || opts.passwordStdin) throw new UsageError("use either --token or --username/--password, not both");
     stored = await verifyToken(server, rt.globals.token, rt.globals.org);
@@ -52,11 +52,13 @@ async function loginUser(rt: Runtime, _args: string[], opts: LoginOptions): Prom
     stored = await createCliToken(server, username, password, rt.globals.org, rt.env.hostname);
   }
   const previous = rt.config.contexts.find((c) => c.name === contextName);
+  // Tokens for the user's other organizations survive a new login; the new one joins them.
   const keep = previous && previous.username === stored.username && previous.server === server ? previous.orgTokens : undefined;
+  const orgToken = { orgId: stored.orgId, token: stored.token, ...(stored.tokenId ? { tokenId: stored.tokenId } : {}) };
   rt.writeConfig(
     upsertContext(rt.config, {
       name: contextName,
-      ...(keep ? { orgTokens: keep } : {}),
+      orgTokens: { ...keep, [stored.org]: orgToken },
       server,
       token: stored.token,
       org: stored.org,
@@ -158,6 +160,7 @@ async function createCliToken(server: string, username: string, password: string
       token: issued.token,
       tokenId: issued.tokenId,
       org: org.slug,
+      orgId: org.id,
       username: me.user.username,
       summary: `Created API token ${issued.name} (role ${issued.roleName}, expires in ${TOKEN_DAYS} days).`,
     };
@@ -176,7 +179,7 @@ async function verifyToken(server: string, token: string, orgRef: string | undef
   const me = await createApiClient(server, token).call("getMe");
   const tokenOrg = me.organizations.find((o) => o.id === me.tokenOrganizationId);
   const org = orgRef ? pickOrg(me, orgRef, server) : (tokenOrg ?? pickOrg(me, undefined, server));
-  return { token, org: org.slug, username: me.user.username, summary: "Token verified." };
+  return { token, org: org.slug, orgId: org.id, username: me.user.username, summary: "Token verified." };
 }
 
 /** Revokes an API token using itself; finds its id from its prefix when the config lacks it. */
@@ -195,7 +198,7 @@ async function revokeOwnToken(server: string, token: string, tokenId: string | u
 async function logoutUser(rt: Runtime): Promise<void> {
   const ctx = rt.context;
   if (!ctx) throw new CliError("not logged in (no current context)");
-  const tokens = [{ token: ctx.token, tokenId: ctx.tokenId }, ...Object.values(ctx.orgTokens ?? {})];
+  const tokens = listContextTokens(ctx);
   let revoked = 0;
   for (const t of tokens) {
     try {

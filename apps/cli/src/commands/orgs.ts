@@ -1,11 +1,11 @@
 import type { Organization } from "@meridian/core";
 import type { Command } from "commander";
 import { ApiError } from "@meridian/client";
-import { type CliEnv, selectToken, upsertContext } from "../config.js";
+import { type CliEnv, listContextTokens, selectToken, upsertContext } from "../config.js";
 import { CliError, UsageError } from "../errors.js";
 import type { Column } from "../output.js";
 import { collectPages, parseLimit } from "../paging.js";
-import { createApiClient, type Runtime, withRuntime } from "../runtime.js";
+import { createApiClient, normalizeServer, type Runtime, withRuntime } from "../runtime.js";
 import { issueCliToken, readPassword, withPasswordSession } from "./auth.js";
 
 const columns: Column<Organization>[] = [
@@ -50,8 +50,28 @@ export function registerOrgCommands(program: Command, env: CliEnv): void {
   orgs.command("use <org>").description("Make an organization the default for the current context").action(withRuntime(env, useOrg));
 }
 
+/**
+ * API tokens see only their own organization, so with a saved context this asks with each of the
+ * context's tokens and merges the answers.
+ */
 async function listOrgs(rt: Runtime, _args: string[], opts: { limit?: string }): Promise<void> {
-  const items = await collectPages(rt.getClient(), "listOrgs", {}, parseLimit(opts.limit));
+  const limit = parseLimit(opts.limit);
+  const ctx = rt.context;
+  const explicitToken = rt.globals.token ?? rt.env.token;
+  if (!ctx || explicitToken || normalizeServer(ctx.server) !== rt.getServer()) {
+    return rt.printer.list(await collectPages(rt.getClient(), "listOrgs", {}, limit), columns, "No organizations.");
+  }
+  const byId = new Map<string, Organization>();
+  let firstError: unknown;
+  for (const { token } of listContextTokens(ctx)) {
+    try {
+      for (const org of await collectPages(createApiClient(rt.getServer(), token), "listOrgs", {})) byId.set(org.id, org);
+    } catch (err) {
+      firstError ??= err;
+    }
+  }
+  if (byId.size === 0 && firstError) throw firstError;
+  const items = [...byId.values()].sort((a, b) => a.slug.localeCompare(b.slug)).slice(0, limit);
   rt.printer.list(items, columns, "No organizations.");
 }
 
