@@ -25,7 +25,8 @@ export interface ClientOptions {
   headers?: Record<string, string>;
 }
 
-type Defined<K extends string, V> = undefined extends V ? { [P in K]?: V } : { [P in K]: V };
+// Inputs whose fields are all optional (list queries with defaults) may be left out.
+type Defined<K extends string, V> = undefined extends V ? { [P in K]?: V } : {} extends V ? { [P in K]?: V } : { [P in K]: V };
 export type CallInput<D> = Defined<"params", RouteParams<D>> & Defined<"query", RouteQuery<D>> & Defined<"body", RouteBody<D>>;
 
 /** An error answered by the server, carrying its code, HTTP status and details. */
