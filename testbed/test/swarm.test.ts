@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SwarmTestbed, ensureSwarmTestbed } from "../../packages/testing/src/testbed/index.js";
+import { type SwarmTestbed, ensureSwarmTestbed, setSwarmWorkerRunning } from "../../packages/testing/src/testbed/index.js";
 
 const exec = promisify(execFile);
 let testbed: SwarmTestbed;
@@ -26,7 +26,7 @@ async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 60
 
 async function createService(name: string, args: string[]): Promise<void> {
   services.push(name);
-  const placement = testbed.workers > 0 ? ["--constraint", "node.labels.meridian.testbed/node==manager"] : [];
+  const placement = testbed.workers > 0 ? ["--constraint", "node.labels.meridian.testbed.node==manager"] : [];
   await docker(["service", "create", "--detach", "--no-resolve-image", "--name", name, ...placement, ...args]);
 }
 
@@ -63,5 +63,29 @@ describe("swarm testbed", () => {
       return out.includes("unhealthy") ? out : undefined;
     });
     expect(error).toMatch(/unhealthy container/);
+  });
+
+  it("drains a worker and loses a node for real (multi-node: swarm up --workers 2)", async (ctx) => {
+    if (testbed.workers < 2 || testbed.external) ctx.skip("needs the local testbed with at least 2 workers");
+    const nodeId = async (label: string) =>
+      (await docker(["node", "ls", "--filter", `node.label=meridian.testbed.node=${label}`, "--format", "{{.ID}}"])).trim();
+    const [w1, w2] = [await nodeId("w1"), await nodeId("w2")];
+    const name = `${prefix}-spread`;
+    services.push(name);
+    await docker(["service", "create", "--detach", "--no-resolve-image", "--name", name, "--replicas", "2",
+      "--constraint", "node.role==worker", "--placement-pref", "spread=node.id", testbed.images.testapp.v1 ?? ""]);
+    const runningOn = async () =>
+      (await docker(["service", "ps", "--filter", "desired-state=running", "--format", "{{.Node}} {{.CurrentState}}", name]))
+        .split("\n").filter((l) => l.includes("Running")).length;
+    await eventually(async () => ((await runningOn()) === 2 ? true : undefined));
+    await docker(["node", "update", "--availability", "drain", w1]);
+    const tasksOnW1 = async () =>
+      (await docker(["node", "ps", "--filter", "desired-state=running", "--format", "{{.Name}}", w1])).trim();
+    await eventually(async () => ((await tasksOnW1()) === "" && (await runningOn()) === 2 ? true : undefined));
+    await docker(["node", "update", "--availability", "active", w1]);
+    await setSwarmWorkerRunning(2, false);
+    await eventually(async () => ((await docker(["node", "inspect", "--format", "{{.Status.State}}", w2])).trim() === "down" ? true : undefined), 90_000);
+    await setSwarmWorkerRunning(2, true);
+    await eventually(async () => ((await docker(["node", "inspect", "--format", "{{.Status.State}}", w2])).trim() === "ready" ? true : undefined), 90_000);
   });
 });

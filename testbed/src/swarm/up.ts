@@ -61,10 +61,10 @@ async function startWorker(ctx: SwarmContext, manager: DockerDaemon, index: numb
   }
 }
 
-/** All testbed nodes share the host name, so each gets a label naming it: meridian.testbed/node=manager|w1|w2... */
+/** All testbed nodes share the host name, so each gets a label naming it: meridian.testbed.node=manager|w1|w2... */
 async function labelNode(manager: DockerDaemon, node: DockerDaemon, name: string): Promise<void> {
   const id = (await runDocker(node, ["info", "--format", "{{.Swarm.NodeID}}"])).stdout.trim();
-  await runDocker(manager, ["node", "update", "--label-add", `meridian.testbed/node=${name}`, id]);
+  await runDocker(manager, ["node", "update", "--label-add", `meridian.testbed.node=${name}`, id]);
 }
 
 /** Node-loss knob: stop (or restart) worker N's dockerd; the manager sees the node Down (or Ready again). */
