@@ -7,7 +7,7 @@ export type KubeResponse = { status: number; body: unknown; text: string };
 /** A tiny client-certificate HTTPS client for the testbed's own needs (readiness, nodes, knobs, scale). */
 export type KubeApi = {
   server: string;
-  send(method: string, path: string, body?: unknown, contentType?: string): Promise<KubeResponse>;
+  send(method: string, path: string, body?: unknown, contentType?: string, accept?: string): Promise<KubeResponse>;
   close(): void;
 };
 
@@ -16,7 +16,7 @@ export function createKubeApi(server: string, identity: ClientIdentity): KubeApi
   const url = new URL(server);
   return {
     server,
-    send(method, path, body, contentType = "application/json") {
+    send(method, path, body, contentType = "application/json", accept = "application/json") {
       return new Promise((resolve, reject) => {
         const payload = body === undefined ? undefined : JSON.stringify(body);
         const req = request(
@@ -28,7 +28,7 @@ export function createKubeApi(server: string, identity: ClientIdentity): KubeApi
             agent,
             timeout: 60_000,
             headers: {
-              accept: "application/json",
+              accept,
               ...(payload === undefined ? {} : { "content-type": contentType }),
             },
           },

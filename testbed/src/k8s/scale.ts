@@ -5,7 +5,7 @@ import { findDaemon, readRssMiB } from "../lib/processes.js";
 import { sleep, waitFor } from "../lib/run.js";
 import { k8sComponents } from "./components.js";
 import { createAdminApi, readK8sState } from "./context.js";
-import { type KubeApi, listAll, runConcurrently, sendOk } from "./kube-api.js";
+import { type KubeApi, runConcurrently, sendOk } from "./kube-api.js";
 import { createNodes, isNodeReady, listTestbedNodes } from "./node-ops.js";
 import { startK8sTestbed } from "./up.js";
 
@@ -58,17 +58,21 @@ function sampleRss(runDir: string, peak: Record<string, number>): Record<string,
   return now;
 }
 
-async function countReadyReplicas(api: KubeApi): Promise<number> {
-  const deployments = await listAll<{ status?: { readyReplicas?: number } }>(
-    api,
-    `/apis/apps/v1/namespaces/${namespace}/deployments`,
-  );
-  return deployments.reduce((sum, d) => sum + (d.status?.readyReplicas ?? 0), 0);
-}
+const metadataOnly = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1";
 
+/** Counts Running pods from the apiserver (metadata-only pages, filtered by phase), not from lagging controller status. */
 async function countRunningPods(api: KubeApi): Promise<number> {
-  const pods = await listAll<{ status?: { phase?: string } }>(api, `/api/v1/namespaces/${namespace}/pods`, 5000);
-  return pods.filter((p) => p.status?.phase === "Running").length;
+  let count = 0;
+  let token: string | undefined;
+  do {
+    const query = `fieldSelector=status.phase%3DRunning&limit=10000${token ? `&continue=${encodeURIComponent(token)}` : ""}`;
+    const res = await api.send("GET", `/api/v1/namespaces/${namespace}/pods?${query}`, undefined, undefined, metadataOnly);
+    if (res.status !== 200) throw new Error(`list pods: HTTP ${res.status}`);
+    const body = res.body as { items: unknown[]; metadata: { continue?: string } };
+    count += body.items.length;
+    token = body.metadata.continue || undefined;
+  } while (token);
+  return count;
 }
 
 /**
@@ -123,16 +127,16 @@ export async function runK8sScale(options: ScaleOptions): Promise<ScaleResult> {
     const deadline = Date.now() + timeoutMs;
     let lastLog = 0;
     while (Date.now() < deadline) {
-      ready = await countReadyReplicas(api);
+      ready = await countRunningPods(api);
       if (Date.now() - lastLog > 15_000) {
-        logStep(`  ${ready}/${options.pods} pods ready (${elapsed()}s)`);
+        logStep(`  ${ready}/${options.pods} pods Running (${elapsed()}s)`);
         lastLog = Date.now();
       }
       if (ready >= options.pods) {
         podsRunning = elapsed();
         break;
       }
-      await sleep(2000);
+      await sleep(5000);
     }
     const running = await countRunningPods(api);
     const podSeconds = (Date.now() - podsStarted) / 1000;
