@@ -68,8 +68,8 @@ async function countRunningPods(api: KubeApi): Promise<number> {
     const query = `fieldSelector=status.phase%3DRunning&limit=10000${token ? `&continue=${encodeURIComponent(token)}` : ""}`;
     const res = await api.send("GET", `/api/v1/namespaces/${namespace}/pods?${query}`, undefined, undefined, metadataOnly);
     if (res.status !== 200) throw new Error(`list pods: HTTP ${res.status}`);
-    const body = res.body as { items: unknown[]; metadata: { continue?: string } };
-    count += body.items.length;
+    const body = res.body as { items: unknown[] | null; metadata: { continue?: string } };
+    count += (body.items ?? []).length;
     token = body.metadata.continue || undefined;
   } while (token);
   return count;
