@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ApiToken, AuditEvent, AuditVerifyResult, Environment, Invitation, Me, Organization, Project, Role, RoleBinding } from "@meridian/core";
+import type { ApiToken, AuditEvent, AuditVerifyResult, Environment, Invitation, Me, Member, Organization, Project, Role, RoleBinding } from "@meridian/core";
 import { startTestServer, type TestServer } from "@meridian/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliConfig } from "../src/config.js";
@@ -208,6 +208,54 @@ describe("meridian CLI against a real server", () => {
     const down = await cli(["--server", "http://127.0.0.1:9", "--token", "x", "whoami"]);
     expect(down.code).toBe(1);
     expect(down.stderr).toContain("error: cannot reach the Meridian server at http://127.0.0.1:9");
+  });
+
+  it("manages members (set-roles, teams, remove); a user left without an organization cannot log in the CLI", async () => {
+    const invite = await cli.json<Invitation & { token: string }>(["invites", "create", "carol@example.com", "--role", "viewer"]);
+    const accepted = await fetch(`${server.baseUrl}/api/v1/invitations/${invite.token}/accept`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ signup: { username: "carol", password: "carol-password-123" } }),
+    });
+    expect(accepted.status).toBe(200);
+
+    const members = await cli.json<Member[]>(["members", "list"]);
+    expect(members.map((m) => m.username).sort()).toEqual(["admin", "carol"]);
+    const updated = await cli.json<Member>(["members", "set-roles", "carol", "--role", "developer,Viewer"]);
+    expect(updated.roles.map((r) => r.roleName).sort()).toEqual(["Developer", "Viewer"]);
+    expect((await cli(["teams", "add-member", "platform", "carol@example.com"])).code).toBe(0);
+    expect((await cli.json<Member>(["members", "get", "carol"])).teams.map((t) => t.name)).toEqual(["Platform"]);
+    const table = await cli(["members"]);
+    expect(table.stdout).toMatch(/\ncarol\s+carol\s+carol@example\.com\s+Developer, Viewer\s+Platform\s+/);
+    expect((await cli(["members", "remove", "carol"])).code).toBe(0);
+    expect((await cli.json<Member[]>(["members", "list"])).map((m) => m.username)).toEqual(["admin"]);
+
+    const carolConfig = join(dir, "carol", "config.json");
+    const carol = createCliRunner(carolConfig);
+    const r = await carol(["login", "--server", server.baseUrl, "--username", "carol", "--password", "carol-password-123"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("carol belongs to no organization");
+    expect(r.stderr).toContain("nothing was stored");
+    expect(() => statSync(carolConfig)).toThrow();
+  });
+
+  it("context list/use/current, --context, and MERIDIAN_SERVER/MERIDIAN_TOKEN overriding the context", async () => {
+    const contexts = await cli.json<{ name: string; current: boolean; org: string }[]>(["context", "list"]);
+    expect(contexts).toHaveLength(1);
+    const name = contexts[0]?.name as string;
+    expect((await cli(["context", "current"])).stdout.trim()).toBe(name);
+    expect((await cli(["context", "use", "nope"])).stderr).toBe('error: no context named "nope" (see: meridian context list)\n');
+    expect((await cli(["context", "use", name])).code).toBe(0);
+    expect((await cli(["--context", "nope", "whoami"])).code).toBe(1);
+    const bot = await cli.json<{ token: string }>(["tokens", "create", "env-bot", "--role", "viewer"]);
+    const viaEnv = await cli(["whoami", "-o", "json"], { env: { MERIDIAN_SERVER: server.baseUrl, MERIDIAN_TOKEN: bot.token } });
+    expect(viaEnv.code).toBe(0);
+    expect((JSON.parse(viaEnv.stdout) as Me).authMethod).toBe("token");
+    // the viewer token cannot create projects, which shows the env token was the one used
+    const denied = await cli(["projects", "create", "nope-project"], { env: { MERIDIAN_TOKEN: bot.token } });
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toMatch(/^error: /);
+    expect((await cli(["tokens", "revoke", "env-bot"])).code).toBe(0);
   });
 
   it("prints yaml", async () => {
