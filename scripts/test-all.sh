@@ -51,8 +51,9 @@ node -e '
   let p = 0, f = 0, s = 0;
   for (const file of fs.readdirSync(dir)) {
     try { const r = JSON.parse(fs.readFileSync(dir + "/" + file, "utf8"));
-      p += r.numPassedTests; f += r.numFailedTests + (r.numFailedTestSuites || 0) * 0; s += r.numPendingTests + r.numTodoTests;
-      if (r.numFailedTestSuites && !r.numFailedTests) f += r.numFailedTestSuites;
+      p += r.numPassedTests; s += r.numPendingTests + r.numTodoTests;
+      // a suite that failed before its tests ran (a beforeAll error) counts as one failure
+      f += r.numFailedTests || r.numFailedTestSuites;
     } catch (e) { f += 1; console.error("no results in " + file); }
   }
   console.log(`\n${p} passed, ${f} failed, ${s} skipped`);
