@@ -14,9 +14,12 @@ import "./styles/components.css";
 
 applyTheme();
 
-/** A 401 anywhere means the session ended: forget cached data and go to the login page. */
-function onAuthError(err: unknown) {
-  if (!isUnauthenticated(err)) return;
+/**
+ * A 401 from any other query means the session ended: forget cached data and go to the login page. The
+ * /me query is left to the shell, which redirects on its own.
+ */
+function onAuthError(err: unknown, key?: readonly unknown[]) {
+  if (!isUnauthenticated(err) || key?.[0] === meKey[0]) return;
   const path = router.state.location.pathname;
   if (path === "/login" || path.startsWith("/invite/")) return;
   queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== meKey[0] });
@@ -24,8 +27,8 @@ function onAuthError(err: unknown) {
 }
 
 const queryClient = new QueryClient({
-  queryCache: new QueryCache({ onError: onAuthError }),
-  mutationCache: new MutationCache({ onError: onAuthError }),
+  queryCache: new QueryCache({ onError: (err, query) => onAuthError(err, query.queryKey) }),
+  mutationCache: new MutationCache({ onError: (err) => onAuthError(err) }),
   defaultOptions: {
     queries: {
       staleTime: 15_000,

@@ -16,7 +16,7 @@ const navItems = [
   { label: "Teams", rest: "teams", action: globalActions.goTeams, icon: "◎" },
   { label: "Members", rest: "members", action: globalActions.goMembers, icon: "☺" },
   { label: "Invitations", rest: "invitations", action: globalActions.goInvitations, icon: "✉" },
-  { label: "Roles", rest: "roles", action: globalActions.goRoles, icon: "⚿" },
+  { label: "Roles", rest: "roles", action: globalActions.goRoles, icon: "◆" },
   { label: "Tokens", rest: "tokens", action: globalActions.goTokens, icon: "⌁" },
   { label: "Audit log", rest: "audit", action: globalActions.goAudit, icon: "☰" },
 ] as const;
@@ -30,7 +30,11 @@ export function AppShell() {
   }, [orgId]);
   if (me.isLoading) return <Spinner label="Loading Meridian…" />;
   if (me.error) {
-    if (isUnauthenticated(me.error)) return <Navigate to="/login" search={{ next: location.href }} replace />;
+    if (isUnauthenticated(me.error)) {
+      // While the router moves to /login this shell may render once more; never redirect from /login itself.
+      if (location.pathname === "/login") return null;
+      return <Navigate to="/login" search={location.pathname === "/" ? {} : { next: location.href }} replace />;
+    }
     return (
       <div className="center-page">
         <ErrorState error={me.error} onRetry={() => void me.refetch()} />
@@ -81,7 +85,7 @@ function Layout({ children }: { children: React.ReactNode }) {
         </nav>
         <div className="sidebar-foot">
           <button type="button" className="palette-hint" onClick={ctx.togglePalette}>
-            <span>Search commands</span>
+            <span>Commands</span>
             <kbd>{formatShortcut("mod+k")}</kbd>
           </button>
         </div>

@@ -2,14 +2,14 @@ import type { AuditEvent } from "@meridian/core";
 import { type ColumnDef, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useRef } from "react";
-import { Badge, EmptyState, formatTime, Spinner } from "../ui/feedback";
+import { Badge, EmptyState, formatShortTime, Spinner } from "../ui/feedback";
 import { Button } from "../ui/button";
 
 const resultTone = { success: "success", denied: "warning", failure: "danger" } as const;
 
 const columns: ColumnDef<AuditEvent>[] = [
   { id: "seq", header: "#", cell: ({ row }) => <span className="mono muted">{row.original.seq}</span>, size: 70 },
-  { id: "time", header: "Time", cell: ({ row }) => formatTime(row.original.time), size: 180 },
+  { id: "time", header: "Time", cell: ({ row }) => <time dateTime={row.original.time}>{formatShortTime(row.original.time)}</time>, size: 170 },
   { id: "actor", header: "Actor", cell: ({ row }) => row.original.actor.name, size: 150 },
   { id: "action", header: "Action", cell: ({ row }) => <code>{row.original.action}</code>, size: 200 },
   {

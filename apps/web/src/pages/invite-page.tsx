@@ -24,13 +24,18 @@ export function InvitePage() {
     () => api.call("acceptInvitation", { params: { token }, body: loggedIn ? {} : { signup: { username, password, displayName: displayName || undefined } } }),
     async (res) => {
       queryClient.clear();
-      try {
-        const fresh = await api.call("getMe");
-        setCsrfToken(fresh.csrfToken);
-      } catch {
-        // not logged in after accepting (no session created): the shell sends us to the login page
+      const home = `/orgs/${res.organizationSlug}/projects`;
+      if (!loggedIn) {
+        // Accepting with a signup creates the account but no session: log in with what was just typed.
+        try {
+          const login = await api.call("login", { body: { username, password } });
+          setCsrfToken(login.csrfToken);
+        } catch {
+          await navigate({ to: "/login", search: { next: home } });
+          return;
+        }
       }
-      await navigate({ to: "/orgs/$orgId/projects", params: { orgId: res.organizationSlug } });
+      await navigate({ to: home as never });
     },
   );
 

@@ -1,4 +1,4 @@
-import { type ReactNode, useState } from "react";
+import { type ReactNode, useId, useState } from "react";
 import { errorMessage } from "../api/errors";
 import { Button } from "./button";
 
@@ -52,11 +52,12 @@ export function Badge({ tone = "neutral", children }: { tone?: "neutral" | "acce
 /** A read-only value with a copy button; used for invitation links and freshly created tokens. */
 export function CopyField({ value, label }: { value: string; label: string }) {
   const [copied, setCopied] = useState(false);
+  const id = useId();
   async function copy() {
     try {
       await navigator.clipboard.writeText(value);
     } catch {
-      const el = document.getElementById(`copy-${label}`) as HTMLInputElement | null;
+      const el = document.getElementById(id) as HTMLInputElement | null;
       el?.select();
       document.execCommand("copy");
     }
@@ -65,7 +66,7 @@ export function CopyField({ value, label }: { value: string; label: string }) {
   }
   return (
     <div className="copy-field">
-      <input id={`copy-${label}`} aria-label={label} readOnly value={value} onFocus={(e) => e.currentTarget.select()} className="input mono" />
+      <input id={id} aria-label={label} readOnly value={value} onFocus={(e) => e.currentTarget.select()} className="input mono" />
       <Button onClick={copy} variant="primary" aria-label={`Copy ${label}`}>
         {copied ? "Copied" : "Copy"}
       </Button>
@@ -77,6 +78,13 @@ export function formatTime(iso: string | null | undefined): string {
   if (!iso) return "—";
   const d = new Date(iso);
   return d.toLocaleString(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+}
+
+/** Compact time for dense tables: seconds included, year only when it is not this year. */
+export function formatShortTime(iso: string): string {
+  const d = new Date(iso);
+  const sameYear = d.getFullYear() === new Date().getFullYear();
+  return d.toLocaleString(undefined, { year: sameYear ? undefined : "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
 }
 
 export function relativeTime(iso: string | null | undefined): string {

@@ -1,0 +1,134 @@
+import { loginAs, startTestServer, type TestServer } from "@meridian/testing";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { chromiumArgs, chromiumPath } from "./browser";
+import { buildWebApp } from "./web-app";
+
+// The foundation flow in a real browser against the real server: log in, create a project, invite someone,
+// accept as a new user in a second browser, change their role, and find all of it in the audit log.
+describe("web UI: organization foundation", () => {
+  let server: TestServer;
+  let browser: Browser;
+  let admin: Page;
+
+  beforeAll(async () => {
+    await buildWebApp();
+    server = await startTestServer();
+    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+    admin = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    admin.on("pageerror", (e) => console.error("admin page error:", e.message));
+    admin.on("console", (m) => m.type() === "error" && console.error("admin console:", m.text()));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("explains a wrong password and then logs in", async () => {
+    await admin.goto(`${server.baseUrl}/`);
+    await admin.waitForURL(/\/login/);
+    await admin.getByLabel("Username").fill("admin");
+    await admin.getByLabel("Password").fill("not-the-password");
+    await admin.getByRole("button", { name: "Log in" }).click();
+    const alert = admin.locator(".alert-error");
+    await alert.waitFor();
+    expect((await alert.textContent())?.length).toBeGreaterThan(5);
+    // The form keeps what was typed.
+    expect(await admin.getByLabel("Username").inputValue()).toBe("admin");
+
+    await admin.getByLabel("Password").fill(server.adminPassword);
+    await admin.getByRole("button", { name: "Log in" }).click();
+    await admin.waitForURL(/\/orgs\/[^/]+\/projects$/);
+    await admin.getByRole("heading", { name: "Projects", exact: true }).waitFor();
+    await admin.getByRole("heading", { name: "No projects yet" }).waitFor();
+  });
+
+  it("runs the invite-and-promote flow and shows it in the audit log", async () => {
+    const orgSlug = new URL(admin.url()).pathname.split("/")[2] ?? "";
+
+    // Create a project with the default environments.
+    await admin.getByRole("button", { name: "Create project" }).first().click();
+    const dialog = admin.getByRole("dialog", { name: "Create project" });
+    await dialog.getByLabel("Name").fill("Payments API");
+    expect(await dialog.getByLabel("Slug").inputValue()).toBe("payments-api");
+    await dialog.getByRole("button", { name: "Create project" }).click();
+    await admin.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
+    await admin.getByRole("heading", { name: "Payments API" }).waitFor();
+    for (const env of ["dev", "staging", "prod"]) await admin.locator(`[data-env="${env}"]`).waitFor();
+
+    // Keyboard shortcut from the action registry: g i -> invitations.
+    await admin.locator("body").click({ position: { x: 5, y: 300 } });
+    await admin.keyboard.press("g");
+    await admin.keyboard.press("i");
+    await admin.waitForURL(/\/invitations$/);
+    await admin.getByRole("button", { name: "Invite member" }).first().click();
+    const invite = admin.getByRole("dialog", { name: "Invite member" });
+    await invite.getByLabel("Email").fill("dana@example.com");
+    await invite.getByLabel("Role").selectOption({ label: "Developer" });
+    await invite.getByRole("button", { name: "Create invitation" }).click();
+    const linkField = admin.getByRole("textbox", { name: "Invitation link" });
+    await linkField.waitFor();
+    const link = await linkField.inputValue();
+    expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{20,}$/);
+    await admin.getByRole("button", { name: "Done" }).click();
+    await admin.locator("tr[data-row]", { hasText: "dana@example.com" }).getByText("pending").waitFor();
+
+    // A second browser, not logged in, signs up through the link.
+    const guest = await (await browser.newContext()).newPage();
+    guest.on("pageerror", (e) => console.error("guest page error:", e.message));
+    onTestFailed(async () => {
+      await guest.screenshot({ path: "/tmp/e2e-failure-guest.png" }).catch(() => {});
+      await admin.screenshot({ path: "/tmp/e2e-failure-admin.png" }).catch(() => {});
+    });
+    await guest.goto(`${server.baseUrl}${new URL(link).pathname}`);
+    await guest.getByRole("heading", { name: /^Join / }).waitFor();
+    await guest.getByLabel("Username").fill("dana");
+    await guest.getByLabel("Display name").fill("Dana Scully");
+    await guest.getByLabel("Password").fill("a long enough passphrase");
+    await guest.getByRole("button", { name: "Sign up and join" }).click();
+    await guest.waitForURL(new RegExp(`/orgs/${orgSlug}/projects$`));
+    await guest.getByRole("link", { name: "Payments API" }).waitFor();
+
+    // Back as admin: change Dana's roles from Developer to Viewer.
+    await admin.goto(`${server.baseUrl}/orgs/${orgSlug}/members`);
+    const row = admin.locator("tr[data-row]", { hasText: "@dana" });
+    await row.getByText("Developer").waitFor();
+    await row.getByRole("button", { name: "Change roles" }).click();
+    const rolesDialog = admin.getByRole("dialog", { name: /Roles of Dana Scully/ });
+    await rolesDialog.getByRole("checkbox", { name: /^Developer/ }).uncheck();
+    await rolesDialog.getByRole("checkbox", { name: /^Viewer/ }).check();
+    await rolesDialog.getByRole("button", { name: "Save roles" }).click();
+    await row.getByText("Viewer").waitFor();
+    expect(await row.getByText("Developer").count()).toBe(0);
+
+    // The server agrees.
+    const api = await loginAs(server.baseUrl, "admin", server.adminPassword);
+    const members = await api.client.call("listMembers", { params: { orgId: orgSlug }, query: { q: "dana" } });
+    expect(members.items.map((m) => [m.username, m.roles.map((r) => r.roleName)])).toEqual([["dana", ["Viewer"]]]);
+
+    // Audit log, reached through the command palette.
+    await admin.keyboard.press("Control+k");
+    await admin.getByPlaceholder("Type a command or search…").fill("audit log");
+    await admin.keyboard.press("Enter");
+    await admin.waitForURL(/\/audit$/);
+    for (const action of ["project.create", "invitation.create", "invitation.accept", "member.roles.set"]) {
+      await admin.locator(`.vrow[data-action="${action}"]`).first().waitFor();
+    }
+    await admin.locator('.vrow[data-action="member.roles.set"]').first().click();
+    const drawer = admin.getByRole("dialog", { name: /^Event #\d+/ });
+    await drawer.getByText("Hash chain").waitFor();
+    expect(await drawer.getByTestId("audit-summary").textContent()).not.toBe("");
+    await admin.keyboard.press("Escape");
+
+    // Filter by action and verify the chain.
+    await admin.getByLabel("Action").fill("invitation.*");
+    await admin.getByRole("button", { name: "Apply" }).click();
+    await admin.waitForFunction(() => {
+      const rows = [...document.querySelectorAll(".vrow")];
+      return rows.length > 0 && rows.every((r) => r.getAttribute("data-action")?.startsWith("invitation."));
+    });
+    await admin.getByRole("button", { name: "Verify audit chain" }).click();
+    await admin.getByText("Chain intact.").waitFor();
+  });
+});
