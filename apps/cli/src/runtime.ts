@@ -24,7 +24,8 @@ export interface Runtime {
   readonly context: CliContext | undefined;
   readonly stderrIsTTY: boolean;
   getServer(): string;
-  getClient(): MeridianClient;
+  /** A client with the token for `org` (default: --org or the context's organization). */
+  getClient(org?: string): MeridianClient;
   /** Organization slug or id from --org or the context; throws when neither names one. */
   getOrg(): string;
   writeConfig(config: CliConfig): void;
@@ -57,7 +58,7 @@ export function createRuntime(globals: GlobalOptions, env: CliEnv): Runtime {
   else if (overrideUrl) context = config.contexts.find((c) => normalizeServer(c.server) === overrideUrl);
   else context = getCurrentContext(config);
 
-  let client: MeridianClient | undefined;
+  const clients = new Map<string, MeridianClient>();
   const getServer = () => {
     const server = overrideUrl ?? context?.server;
     if (!server) throw new CliError("no server configured: run `meridian login --server URL` or pass --server");
@@ -71,15 +72,18 @@ export function createRuntime(globals: GlobalOptions, env: CliEnv): Runtime {
     context,
     stderrIsTTY: Boolean(process.stderr.isTTY),
     getServer,
-    getClient() {
-      if (client) return client;
+    getClient(orgRef) {
       const baseUrl = getServer();
+      const org = orgRef ?? globals.org ?? context?.org;
       // A token from the config only goes to the server it was issued by.
-      const org = globals.org ?? context?.org;
       const token =
         globals.token ?? env.token ?? (context && normalizeServer(context.server) === baseUrl ? selectToken(context, org) : undefined);
       if (!token) throw new CliError(`not logged in to ${baseUrl}: run \`meridian login --server ${baseUrl}\``);
-      client = createApiClient(baseUrl, token);
+      let client = clients.get(token);
+      if (!client) {
+        client = createApiClient(baseUrl, token);
+        clients.set(token, client);
+      }
       return client;
     },
     getOrg() {

@@ -69,6 +69,17 @@ describe("meridian CLI against a real server", () => {
     expect((await cli.json<Organization>(["--org", "default", "orgs", "get"])).slug).toBe("default");
   });
 
+  it("updates and deletes an organization other than the current one, with that organization's token", async () => {
+    const created = await cli(["orgs", "create", "scratch", "--name", "Scratch", "--password-stdin"], { input: server.adminPassword });
+    expect(created.code).toBe(0);
+    const updated = await cli.json<Organization>(["orgs", "update", "scratch", "--name", "Scratch 2", "--audit-retention-days", "90"]);
+    expect(updated).toMatchObject({ name: "Scratch 2", auditRetentionDays: 90 });
+    expect((await cli(["orgs", "delete", "scratch"])).code).toBe(2);
+    expect((await cli(["orgs", "delete", "scratch", "--yes"])).stdout).toBe("Organization scratch deleted.\n");
+    expect(Object.keys(readConfig().contexts[0]?.orgTokens ?? {}).sort()).toEqual(["acme", "default"]);
+    expect(readConfig().contexts[0]?.org).toBe("acme");
+  });
+
   it("manages teams, projects and environments by slug", async () => {
     expect((await cli(["teams", "create", "platform", "--name", "Platform"])).code).toBe(0);
     const project = await cli.json<Project>(["projects", "create", "api", "--name", "API", "--team", "platform", "--env", "dev,prod"]);

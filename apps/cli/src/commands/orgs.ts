@@ -76,7 +76,8 @@ async function listOrgs(rt: Runtime, _args: string[], opts: { limit?: string }):
 }
 
 async function getOrg(rt: Runtime, [ref]: string[]): Promise<void> {
-  const org = await rt.getClient().call("getOrg", { params: { orgId: ref ?? rt.getOrg() } });
+  const orgId = ref ?? rt.getOrg();
+  const org = await rt.getClient(orgId).call("getOrg", { params: { orgId } });
   rt.printer.item(org, columns);
 }
 
@@ -123,17 +124,26 @@ function parseRetention(value: string | undefined): number | null | undefined {
 async function updateOrg(rt: Runtime, [ref]: string[], opts: { name?: string; auditRetentionDays?: string }): Promise<void> {
   const retention = parseRetention(opts.auditRetentionDays);
   if (opts.name === undefined && retention === undefined) throw new UsageError("nothing to update: pass --name or --audit-retention-days");
-  const org = await rt.getClient().call("updateOrg", {
-    params: { orgId: ref ?? rt.getOrg() },
+  const orgId = ref ?? rt.getOrg();
+  const org = await rt.getClient(orgId).call("updateOrg", {
+    params: { orgId },
     body: { ...(opts.name !== undefined ? { name: opts.name } : {}), ...(retention !== undefined ? { auditRetentionDays: retention } : {}) },
   });
   rt.printer.done(`Organization ${org.slug} updated.`, org);
 }
 
 async function deleteOrg(rt: Runtime, [ref]: string[], opts: { yes?: boolean }): Promise<void> {
-  if (!opts.yes) throw new UsageError(`deleting organization ${ref} removes all its projects, teams, tokens and audit log; add --yes to confirm`);
-  await rt.getClient().call("deleteOrg", { params: { orgId: ref as string } });
-  rt.printer.done(`Organization ${ref} deleted.`);
+  const orgId = ref as string;
+  if (!opts.yes) throw new UsageError(`deleting organization ${orgId} removes all its projects, teams, tokens and audit log; add --yes to confirm`);
+  const client = rt.getClient(orgId);
+  const org = await client.call("getOrg", { params: { orgId } });
+  await client.call("deleteOrg", { params: { orgId } });
+  const ctx = rt.context;
+  if (ctx && (ctx.orgTokens?.[org.slug] || ctx.org === org.slug || ctx.org === org.id)) {
+    const { [org.slug]: _gone, ...orgTokens } = ctx.orgTokens ?? {};
+    rt.writeConfig(upsertContext(rt.config, { ...ctx, orgTokens, org: ctx.org === org.slug || ctx.org === org.id ? null : ctx.org }, false));
+  }
+  rt.printer.done(`Organization ${org.slug} deleted.`);
 }
 
 async function useOrg(rt: Runtime, [ref]: string[]): Promise<void> {
