@@ -186,11 +186,14 @@ export function createSpinner(stream: NodeJS.WriteStream, enabled: boolean, text
   draw();
   const timer = setInterval(draw, 100);
   timer.unref();
+  let stopped = false;
   return {
     update(t) {
       current = t;
     },
     stop(finalText) {
+      if (stopped) return;
+      stopped = true;
       clearInterval(timer);
       stream.write("\r\x1b[2K");
       if (finalText) stream.write(`${finalText}\n`);

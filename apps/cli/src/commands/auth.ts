@@ -49,7 +49,8 @@ async function loginUser(rt: Runtime, _args: string[], opts: LoginOptions): Prom
     if (!username) throw new UsageError("pass --username U (with --password, --password-stdin or a terminal prompt) or --token T");
     const password = await readPassword(opts);
     if (!password) throw new UsageError("empty password");
-    stored = await createCliToken(server, username, password, rt.globals.org, rt.env.hostname);
+    // a re-login stays in the organization the context was using unless --org says otherwise
+    stored = await createCliToken(server, username, password, rt.globals.org, rt.env.hostname, rt.context?.org ?? undefined);
   }
   const previous = rt.config.contexts.find((c) => c.name === contextName);
   // Tokens for the user's other organizations survive a new login; the new one joins them.
@@ -84,14 +85,17 @@ export async function readPassword(opts: LoginOptions): Promise<string> {
   throw new UsageError("no password: pass --password, --password-stdin or run on a terminal");
 }
 
-function pickOrg(me: Me, orgRef: string | undefined, server: string) {
+function pickOrg(me: Me, orgRef: string | undefined, server: string, preferred?: string) {
   if (me.organizations.length === 0) {
     throw new CliError(
       `${me.user.username} belongs to no organization on ${server}, so the CLI cannot create its API token there; nothing was stored. ` +
         "Create an organization in the web UI or accept an invitation, then log in again.",
     );
   }
-  if (!orgRef) return me.organizations[0] as Me["organizations"][number];
+  if (!orgRef) {
+    const first = me.organizations[0] as Me["organizations"][number];
+    return me.organizations.find((o) => o.slug === preferred || o.id === preferred) ?? first;
+  }
   const org = me.organizations.find((o) => o.slug === orgRef || o.id === orgRef);
   if (!org) throw new CliError(`${me.user.username} is not a member of organization "${orgRef}" (member of: ${me.organizations.map((o) => o.slug).join(", ")})`);
   return org;
@@ -152,9 +156,9 @@ export async function issueCliToken(session: MeridianClient, org: { id: string; 
   return { token: created.token, tokenId: created.id, name: created.name, roleName: role.name };
 }
 
-async function createCliToken(server: string, username: string, password: string, orgRef: string | undefined, hostname: string) {
+async function createCliToken(server: string, username: string, password: string, orgRef: string | undefined, hostname: string, preferred?: string) {
   return withPasswordSession(server, username, password, async ({ client, me }) => {
-    const org = pickOrg(me, orgRef, server);
+    const org = pickOrg(me, orgRef, server, preferred);
     const issued = await issueCliToken(client, org, username, hostname);
     return {
       token: issued.token,
