@@ -107,6 +107,13 @@ describe("web UI: organization foundation", () => {
     const members = await api.client.call("listMembers", { params: { orgId: orgSlug }, query: { q: "dana" } });
     expect(members.items.map((m) => [m.username, m.roles.map((r) => r.roleName)])).toEqual([["dana", ["Viewer"]]]);
 
+    // Dana, now a viewer, sees creation disabled with the reason (permission-aware actions).
+    await guest.reload();
+    const create = guest.locator('[data-action="project.create"]').first();
+    await create.waitFor();
+    expect(await create.isDisabled()).toBe(true);
+    expect(await create.locator("xpath=..").getAttribute("title")).toContain("project:create");
+
     // Audit log, reached through the command palette.
     await admin.keyboard.press("Control+k");
     await admin.getByPlaceholder("Type a command or search…").fill("audit log");

@@ -28,7 +28,7 @@ export function AppShell() {
   useEffect(() => {
     if (orgId) rememberOrg(orgId);
   }, [orgId]);
-  if (me.isLoading) return <Spinner label="Loading Meridian…" />;
+  if (me.isLoading || (me.error && me.isFetching)) return <Spinner label="Loading Meridian…" />;
   if (me.error) {
     if (isUnauthenticated(me.error)) {
       // While the router moves to /login this shell may render once more; never redirect from /login itself.

@@ -1,5 +1,5 @@
 import type { Me } from "@meridian/core";
-import { useQuery } from "@tanstack/react-query";
+import { type QueryClient, useQuery } from "@tanstack/react-query";
 import { api, setCsrfToken } from "../api/client";
 
 export const meKey = ["getMe"] as const;
@@ -16,6 +16,19 @@ export function useMe() {
     retry: false,
     staleTime: 60_000,
   });
+}
+
+/**
+ * After a login: drop everything cached for the previous (anonymous) caller and load /me before any page
+ * asks for it, so no stale 401 can bounce the user back to the login page.
+ */
+export async function startSession(queryClient: QueryClient, csrfToken: string): Promise<Me> {
+  setCsrfToken(csrfToken);
+  queryClient.removeQueries();
+  const me = await api.call("getMe");
+  setCsrfToken(me.csrfToken ?? csrfToken);
+  queryClient.setQueryData(meKey, me);
+  return me;
 }
 
 const LAST_ORG = "meridian.lastOrg";

@@ -1,10 +1,10 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "@tanstack/react-router";
 import { useState } from "react";
-import { api, setCsrfToken } from "../api/client";
+import { api } from "../api/client";
 import { isUnauthenticated } from "../api/errors";
 import { useApiQuery } from "../api/hooks";
-import { useMe } from "../app/session";
+import { startSession, useMe } from "../app/session";
 import { Button } from "../ui/button";
 import { Alert, ErrorState, Spinner } from "../ui/feedback";
 import { FormError, TextField, useFormSubmit } from "../ui/form";
@@ -23,17 +23,14 @@ export function InvitePage() {
   const form = useFormSubmit(
     () => api.call("acceptInvitation", { params: { token }, body: loggedIn ? {} : { signup: { username, password, displayName: displayName || undefined } } }),
     async (res) => {
-      queryClient.clear();
       const home = `/orgs/${res.organizationSlug}/projects`;
-      if (!loggedIn) {
+      try {
         // Accepting with a signup creates the account but no session: log in with what was just typed.
-        try {
-          const login = await api.call("login", { body: { username, password } });
-          setCsrfToken(login.csrfToken);
-        } catch {
-          await navigate({ to: "/login", search: { next: home } });
-          return;
-        }
+        const csrf = loggedIn ? (me.data?.csrfToken ?? "") : (await api.call("login", { body: { username, password } })).csrfToken;
+        await startSession(queryClient, csrf);
+      } catch {
+        await navigate({ to: "/login", search: { next: home } });
+        return;
       }
       await navigate({ to: home as never });
     },

@@ -1,7 +1,8 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import { useState } from "react";
-import { api, setCsrfToken } from "../api/client";
+import { api } from "../api/client";
+import { startSession } from "../app/session";
 import { Button } from "../ui/button";
 import { FormError, TextField, useFormSubmit } from "../ui/form";
 
@@ -14,8 +15,7 @@ export function LoginPage() {
   const form = useFormSubmit(
     () => api.call("login", { body: { username, password } }),
     async (res) => {
-      setCsrfToken(res.csrfToken);
-      queryClient.clear();
+      await startSession(queryClient, res.csrfToken);
       const next = search.next && search.next.startsWith("/") && !search.next.startsWith("//") ? search.next : "/";
       await navigate({ to: next as never });
     },
