@@ -9,6 +9,38 @@ const [baseUrl = "http://127.0.0.1:5173", username = "admin", password = "admin-
 
 const pages = ["projects", "members", "invitations", "roles", "tokens", "audit", "teams"];
 
+async function dialogShots(page: import("playwright-core").Page, org: string, suffix: string) {
+  const shot = (name: string) => page.screenshot({ path: `${outDir}/${name}-${suffix}.png` });
+  await page.goto(`${baseUrl}/orgs/${org}/projects`);
+  await page.getByRole("button", { name: "Create project" }).first().click();
+  await page.getByLabel("Name").fill("Fraud detection");
+  await shot("dialog-create-project");
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Control+k");
+  await page.keyboard.type("go");
+  await shot("palette");
+  await page.keyboard.press("Escape");
+  await page.getByRole("link", { name: "Checkout API" }).click();
+  await page.locator("[data-env=prod]").waitFor();
+  await shot("project-detail");
+  await page.goto(`${baseUrl}/orgs/${org}/roles`);
+  await page.getByRole("button", { name: "Edit" }).first().click();
+  await page.waitForTimeout(400);
+  await shot("dialog-role-editor");
+  await page.keyboard.press("Escape");
+  await page.goto(`${baseUrl}/orgs/${org}/audit`);
+  await page.locator(".vrow").first().click();
+  await shot("audit-drawer");
+  await page.keyboard.press("Escape");
+  await page.getByRole("button", { name: "Verify audit chain" }).click();
+  await page.getByText("Chain intact.").waitFor();
+  await shot("dialog-verify");
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("?");
+  await shot("dialog-shortcuts");
+  await page.keyboard.press("Escape");
+}
+
 const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
 try {
   for (const scheme of ["light", "dark"] as const) {
@@ -30,6 +62,7 @@ try {
         await page.waitForTimeout(700);
         await page.screenshot({ path: `${outDir}/${p}-${scheme}-${device}.png`, fullPage: device === "phone" });
       }
+      if (device === "desktop") await dialogShots(page, org ?? "", `${scheme}-${device}`);
       await context.close();
     }
   }

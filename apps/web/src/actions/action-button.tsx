@@ -33,6 +33,7 @@ export function ActionButton<T>({ action, target, variant, size, label }: Props<
         disabled={!state.enabled}
         aria-disabled={!state.enabled || undefined}
         busy={busy}
+        className={action.danger && variant === "ghost" ? "btn-danger-text" : undefined}
         onClick={onClick}
         data-action={action.id}
       >

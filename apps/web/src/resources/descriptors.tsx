@@ -11,7 +11,7 @@ import {
   teamActions,
   tokenActions,
 } from "../actions/catalog";
-import { Badge, formatTime, relativeTime } from "../ui/feedback";
+import { Badge, formatDate, formatTime, relativeTime } from "../ui/feedback";
 import type { ResourceDescriptor } from "./descriptor";
 
 function ProjectName({ p, orgId }: { p: Project; orgId: string }) {
@@ -33,10 +33,10 @@ export function projectDescriptor(orgId: string, teamName: (id: string | null) =
       { id: "slug", header: "Slug", cell: (p) => <code>{p.slug}</code> },
       { id: "team", header: "Team", cell: (p) => teamName(p.teamId) },
       { id: "envs", header: "Environments", cell: (p) => p.environmentCount },
-      { id: "description", header: "Description", cell: (p) => <span className="muted clamp">{p.description || "—"}</span>, secondary: true },
-      { id: "created", header: "Created", cell: (p) => formatTime(p.createdAt), secondary: true },
+      { id: "description", header: "Description", cell: (p) => <span className="muted cell-text" title={p.description}>{p.description || "—"}</span>, secondary: true },
+      { id: "created", header: "Created", cell: (p) => <span className="nowrap">{formatDate(p.createdAt)}</span>, secondary: true },
     ],
-    rowActions: [projectActions.open, projectActions.remove],
+    rowActions: [projectActions.edit, projectActions.remove],
     createAction: globalActions.createProject,
     empty: { title: "No projects yet", body: "A project groups the environments and, later, the apps of one service or product." },
   };
@@ -51,7 +51,7 @@ export const teamDescriptor: ResourceDescriptor<Team> = {
     { id: "name", header: "Name", cell: (t) => <strong>{t.name}</strong> },
     { id: "slug", header: "Slug", cell: (t) => <code>{t.slug}</code> },
     { id: "members", header: "Members", cell: (t) => t.memberCount },
-    { id: "description", header: "Description", cell: (t) => <span className="muted">{t.description || "—"}</span>, secondary: true },
+    { id: "description", header: "Description", cell: (t) => <span className="muted cell-text" title={t.description}>{t.description || "—"}</span>, secondary: true },
   ],
   rowActions: [teamActions.members, teamActions.remove],
   createAction: globalActions.createTeam,
@@ -87,7 +87,7 @@ export const memberDescriptor: ResourceDescriptor<Member> = {
       ),
     },
     { id: "teams", header: "Teams", cell: (m) => (m.teams.length ? m.teams.map((t) => t.name).join(", ") : "—"), secondary: true },
-    { id: "joined", header: "Joined", cell: (m) => formatTime(m.joinedAt), secondary: true },
+    { id: "joined", header: "Joined", cell: (m) => <span className="nowrap">{formatDate(m.joinedAt)}</span>, secondary: true },
   ],
   rowActions: [memberActions.setRoles, memberActions.remove],
   createAction: globalActions.createInvitation,

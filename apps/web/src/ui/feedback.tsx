@@ -87,6 +87,11 @@ export function formatShortTime(iso: string): string {
   return d.toLocaleString(undefined, { year: sameYear ? undefined : "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
 }
 
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  return new Date(iso).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
+}
+
 export function relativeTime(iso: string | null | undefined): string {
   if (!iso) return "never";
   const diff = (new Date(iso).getTime() - Date.now()) / 1000;
