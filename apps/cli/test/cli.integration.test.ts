@@ -275,6 +275,19 @@ describe("meridian CLI against a real server", () => {
     expect(r.stdout).toMatch(/^id: [0-9a-f-]{36}\nslug: api\nname: API\n/);
   });
 
+  it("a second login stays in the context's organization and revokes the CLI token it replaces", async () => {
+    const before = readConfig().contexts[0]?.orgTokens?.acme?.token;
+    const r = await cli(["login", "--username", "admin", "--password-stdin"], { input: server.adminPassword });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("(organization acme)");
+    const after = readConfig().contexts[0];
+    expect(after?.orgTokens?.acme?.token).not.toBe(before);
+    expect(Object.keys(after?.orgTokens ?? {}).sort()).toEqual(["acme", "default"]);
+    const cliTokens = (await cli.json<ApiToken[]>(["tokens", "list"])).filter((t) => t.name.startsWith("cli-"));
+    expect(cliTokens).toHaveLength(1);
+    expect((await cli(["--server", server.baseUrl, "--token", before as string, "whoami"])).code).toBe(1);
+  });
+
   it("logs out, revoking the CLI's tokens, and logs back in with --token", async () => {
     const ctx = readConfig().contexts[0];
     expect(ctx).toBeDefined();

@@ -56,6 +56,11 @@ async function loginUser(rt: Runtime, _args: string[], opts: LoginOptions): Prom
   // Tokens for the user's other organizations survive a new login; the new one joins them.
   const keep = previous && previous.username === stored.username && previous.server === server ? previous.orgTokens : undefined;
   const orgToken = { orgId: stored.orgId, token: stored.token, ...(stored.tokenId ? { tokenId: stored.tokenId } : {}) };
+  const replaced = keep?.[stored.org];
+  if (replaced && replaced.token !== stored.token) {
+    // the previous CLI token for this organization would otherwise live on unused until it expires
+    await revokeOwnToken(server, replaced.token, replaced.tokenId).catch(() => undefined);
+  }
   rt.writeConfig(
     upsertContext(rt.config, {
       name: contextName,
