@@ -80,6 +80,7 @@ function describeDetails(err: AppError): string[] {
 }
 
 function hintFor(err: AppError): string | undefined {
+  if (err.code === "not_found" && /^organization not found/.test(err.message)) return "hint: check --org, or see `meridian orgs list`";
   if (err.code === "unauthenticated") return "hint: your token may be expired or revoked; run `meridian login`";
   if (err.code === "unavailable" && !(err instanceof ApiError)) return "hint: is the server running? check --server or `meridian context list`";
   return undefined;
