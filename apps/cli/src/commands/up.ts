@@ -26,13 +26,9 @@ export function registerUpCommand(program: Command): void {
 
 /** Imported lazily so every other command starts without loading the server. */
 async function loadRunUp(): Promise<RunUp> {
-  const specifier = "@meridian/server";
-  let mod: { runUp?: unknown };
   try {
-    mod = (await import(specifier)) as { runUp?: unknown };
+    return (await import("@meridian/server")).runUp;
   } catch (err) {
-    throw new CliError(`cannot load the server (${specifier}): ${(err as Error).message}`);
+    throw new CliError(`cannot load the server (@meridian/server): ${(err as Error).message}`);
   }
-  if (typeof mod.runUp !== "function") throw new CliError(`${specifier} does not export runUp()`);
-  return mod.runUp as RunUp;
 }
