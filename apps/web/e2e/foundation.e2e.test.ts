@@ -57,6 +57,17 @@ describe("web UI: organization foundation", () => {
     await admin.getByRole("heading", { name: "Payments API" }).waitFor();
     for (const env of ["dev", "staging", "prod"]) await admin.locator(`[data-env="${env}"]`).waitFor();
 
+    // A taken slug is reported next to the slug field, and the dialog keeps what was typed.
+    await admin.keyboard.press("c");
+    await admin.keyboard.press("p");
+    const again = admin.getByRole("dialog", { name: "Create project" });
+    await again.getByLabel("Name").fill("Payments API");
+    await again.getByLabel("Description").fill("second try");
+    await again.getByRole("button", { name: "Create project" }).click();
+    await again.locator(".field-invalid", { has: admin.getByLabel("Slug") }).locator(".field-error").waitFor();
+    expect(await again.getByLabel("Description").inputValue()).toBe("second try");
+    await again.getByRole("button", { name: "Cancel" }).click();
+
     // Keyboard shortcut from the action registry: g i -> invitations.
     await admin.locator("body").click({ position: { x: 5, y: 300 } });
     await admin.keyboard.press("g");

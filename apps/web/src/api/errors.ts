@@ -26,16 +26,21 @@ export function fieldErrorsOf(err: unknown): FieldErrors {
 }
 
 export function errorMessage(err: unknown): string {
-  if (err instanceof ApiError && err.code === "rate_limited") {
+  if (isAppError(err) && err.code === "rate_limited") {
     const retry = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-    const base = err.message || "Too many attempts.";
-    return typeof retry === "number" ? `${base} Try again in ${formatSeconds(retry)}.` : `${base} Try again later.`;
+    return typeof retry === "number" && retry > 0
+      ? `Too many attempts. Try again in ${formatSeconds(retry)}.`
+      : `Too many attempts. ${err.message ? `${capitalize(err.message)}.` : "Try again later."}`;
   }
-  if (err instanceof Error) return err.message;
+  if (err instanceof Error) return capitalize(err.message);
   return String(err);
 }
 
-function formatSeconds(s: number): string {
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export function formatSeconds(s: number): string {
   if (s < 60) return `${Math.ceil(s)} second${Math.ceil(s) === 1 ? "" : "s"}`;
   const m = Math.ceil(s / 60);
   return `${m} minute${m === 1 ? "" : "s"}`;

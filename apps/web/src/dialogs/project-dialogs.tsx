@@ -5,15 +5,8 @@ import { useActionContext } from "../actions/action-context";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { Checkbox, FormError, SelectField, TextField, useFormSubmit } from "../ui/form";
+import { slugify } from "../ui/slug";
 
-export function slugify(s: string): string {
-  return s
-    .toLowerCase()
-    .normalize("NFKD")
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 40);
-}
 
 function FormFooter({ onClose, busy, submitLabel, form }: { onClose: () => void; busy: boolean; submitLabel: string; form: string }) {
   return (

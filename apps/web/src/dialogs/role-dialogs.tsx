@@ -6,7 +6,8 @@ import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { Badge, Spinner } from "../ui/feedback";
 import { FormError, SelectField, TextField, useFormSubmit } from "../ui/form";
-import { FormFooter, slugify } from "./project-dialogs";
+import { slugify } from "../ui/slug";
+import { FormFooter } from "./project-dialogs";
 
 /** resource x action checkboxes from listPermissions; cells that the catalog does not offer stay empty. */
 export function PermissionMatrix({ value, onChange, readOnly }: { value: Set<string>; onChange?: (next: Set<string>) => void; readOnly?: boolean }) {

@@ -6,7 +6,8 @@ import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { EmptyState, ErrorState, Spinner } from "../ui/feedback";
 import { FormError, SelectField, TextField, useFormSubmit } from "../ui/form";
-import { FormFooter, slugify } from "./project-dialogs";
+import { slugify } from "../ui/slug";
+import { FormFooter } from "./project-dialogs";
 
 export function CreateTeamDialog({ onClose }: { onClose: () => void }) {
   const ctx = useActionContext();
