@@ -222,13 +222,14 @@ describe("meridian CLI against a real server", () => {
   });
 
   it("manages members (set-roles, teams, remove); a user left without an organization cannot log in the CLI", async () => {
-    const invite = await cli.json<Invitation & { token: string }>(["invites", "create", "carol@example.com", "--role", "viewer"]);
-    const accepted = await fetch(`${server.baseUrl}/api/v1/invitations/${invite.token}/accept`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ signup: { username: "carol", password: "carol-password-123" } }),
-    });
-    expect(accepted.status).toBe(200);
+    const invite = await cli.json<Invitation & { link: string }>(["invites", "create", "carol@example.com", "--role", "viewer"]);
+    const carol = createCliRunner(join(dir, "carol", "config.json"));
+    const accepted = await carol(["invites", "accept", invite.link, "--username", "carol", "--password-stdin"], { input: "carol-password-123\n" });
+    expect(accepted.stderr).toBe("carol joined acme.\n");
+    expect(accepted.code).toBe(0);
+    expect(accepted.stdout).toContain("as carol (organization acme)");
+    expect((await carol.json<Me>(["whoami"])).user.username).toBe("carol");
+    expect((await carol.json<Project[]>(["projects", "list"])).map((p) => p.slug)).toEqual(["api"]);
 
     const members = await cli.json<Member[]>(["members", "list"]);
     expect(members.map((m) => m.username).sort()).toEqual(["admin", "carol"]);
@@ -241,9 +242,10 @@ describe("meridian CLI against a real server", () => {
     expect((await cli(["members", "remove", "carol"])).code).toBe(0);
     expect((await cli.json<Member[]>(["members", "list"])).map((m) => m.username)).toEqual(["admin"]);
 
-    const carolConfig = join(dir, "carol", "config.json");
-    const carol = createCliRunner(carolConfig);
-    const r = await carol(["login", "--server", server.baseUrl, "--username", "carol", "--password", "carol-password-123"]);
+    // removal revoked carol's CLI token
+    expect((await carol(["projects", "list"])).code).toBe(1);
+    const carolConfig = join(dir, "carol-again", "config.json");
+    const r = await createCliRunner(carolConfig)(["login", "--server", server.baseUrl, "--username", "carol", "--password", "carol-password-123"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("carol belongs to no organization");
     expect(r.stderr).toContain("nothing was stored");

@@ -85,3 +85,11 @@ describe("small parsers", () => {
     expect(isUuid("api")).toBe(false);
   });
 });
+
+describe("parseInvitationLink", () => {
+  it("takes the server and token from a link, or just a token", async () => {
+    const { parseInvitationLink } = await import("../src/commands/invites.js");
+    expect(parseInvitationLink("http://127.0.0.1:8081/invite/inv_abc")).toEqual({ server: "http://127.0.0.1:8081", token: "inv_abc" });
+    expect(parseInvitationLink("inv_abc")).toEqual({ token: "inv_abc" });
+  });
+});

@@ -40,7 +40,7 @@ export function registerAuthCommands(program: Command, env: CliEnv): void {
 async function loginUser(rt: Runtime, _args: string[], opts: LoginOptions): Promise<void> {
   const server = rt.getServer();
   const contextName = rt.globals.context ?? rt.context?.name ?? deriveContextName(server);
-  let stored: { token: string; tokenId?: string; org: string; orgId: string; username: string; summary: string };
+  let stored: StoredLogin;
   if (rt.globals.token) {
     if (opts.username || opts.password || opts.passwordStdin) throw new UsageError("use either --token or --username/--password, not both");
     stored = await verifyToken(server, rt.globals.token, rt.globals.org);
@@ -52,6 +52,20 @@ async function loginUser(rt: Runtime, _args: string[], opts: LoginOptions): Prom
     // a re-login stays in the organization the context was using unless --org says otherwise
     stored = await createCliToken(server, username, password, rt.globals.org, rt.env.hostname, rt.context?.org ?? undefined);
   }
+  await saveLogin(rt, server, contextName, stored);
+}
+
+export interface StoredLogin {
+  token: string;
+  tokenId?: string;
+  org: string;
+  orgId: string;
+  username: string;
+  summary: string;
+}
+
+/** Saves a login's token in its context (keeping the user's other organization tokens) and reports it. */
+export async function saveLogin(rt: Runtime, server: string, contextName: string, stored: StoredLogin): Promise<void> {
   const previous = rt.config.contexts.find((c) => c.name === contextName);
   // Tokens for the user's other organizations survive a new login; the new one joins them.
   const keep = previous && previous.username === stored.username && previous.server === server ? previous.orgTokens : undefined;
@@ -161,7 +175,7 @@ export async function issueCliToken(session: MeridianClient, org: { id: string; 
   return { token: created.token, tokenId: created.id, name: created.name, roleName: role.name };
 }
 
-async function createCliToken(server: string, username: string, password: string, orgRef: string | undefined, hostname: string, preferred?: string) {
+export async function createCliToken(server: string, username: string, password: string, orgRef: string | undefined, hostname: string, preferred?: string) {
   return withPasswordSession(server, username, password, async ({ client, me }) => {
     const org = pickOrg(me, orgRef, server, preferred);
     const issued = await issueCliToken(client, org, username, hostname);
