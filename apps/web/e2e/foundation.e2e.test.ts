@@ -142,6 +142,7 @@ describe("web UI: organization foundation", () => {
     // Filter by action and verify the chain.
     await admin.getByLabel("Action").fill("invitation.*");
     await admin.getByRole("button", { name: "Apply" }).click();
+    await admin.waitForURL(/\/audit\?action=invitation\.\*$|\/audit\?action=invitation\.%2A$/);
     await admin.waitForFunction(() => {
       const rows = [...document.querySelectorAll(".vrow")];
       return rows.length > 0 && rows.every((r) => r.getAttribute("data-action")?.startsWith("invitation."));

@@ -39,6 +39,34 @@ async function dialogShots(page: import("playwright-core").Page, org: string, su
   await page.keyboard.press("?");
   await shot("dialog-shortcuts");
   await page.keyboard.press("Escape");
+  await page.goto(`${baseUrl}/orgs/${org}/teams`);
+  await page.getByRole("button", { name: "Members" }).first().click();
+  await page.waitForTimeout(400);
+  await shot("dialog-team-members");
+  await page.keyboard.press("Escape");
+  await page.goto(`${baseUrl}/orgs/${org}/tokens`);
+  await page.getByRole("button", { name: "Create API token" }).first().click();
+  await page.getByLabel("Name").fill(`shot-${Date.now()}`);
+  await page.getByRole("dialog").getByRole("button", { name: "Create token" }).click();
+  await page.getByRole("textbox", { name: "API token" }).waitFor();
+  await shot("dialog-token-created");
+  await page.keyboard.press("Escape");
+  for (const p of ["me/profile", "me/sessions"]) {
+    await page.goto(`${baseUrl}/${p}`);
+    await page.waitForTimeout(500);
+    await shot(p.replace("/", "-"));
+  }
+  await page.getByRole("button", { name: "User menu" }).click();
+  await shot("user-menu");
+  await page.keyboard.press("Escape");
+  await page.getByRole("button", { name: "Switch organization" }).click();
+  await shot("org-menu");
+}
+
+async function phoneNavShot(page: import("playwright-core").Page, suffix: string) {
+  await page.getByRole("button", { name: "Open navigation" }).click();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: `${outDir}/nav-open-${suffix}.png` });
 }
 
 const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
@@ -63,6 +91,7 @@ try {
         await page.screenshot({ path: `${outDir}/${p}-${scheme}-${device}.png`, fullPage: device === "phone" });
       }
       if (device === "desktop") await dialogShots(page, org ?? "", `${scheme}-${device}`);
+      else await phoneNavShot(page, `${scheme}-${device}`);
       await context.close();
     }
   }

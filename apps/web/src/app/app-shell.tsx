@@ -9,7 +9,7 @@ import { EmptyState, ErrorState, Spinner } from "../ui/feedback";
 import { Menu, MenuItem } from "../ui/menu";
 import { effectiveTheme, useTheme } from "../ui/theme";
 import { DialogHost } from "./dialog-host";
-import { rememberOrg, useMe } from "./session";
+import { pickOrg, rememberOrg, useMe } from "./session";
 
 const navItems = [
   { label: "Projects", rest: "projects", action: globalActions.goProjects, icon: "▦" },
@@ -42,8 +42,10 @@ export function AppShell() {
     );
   }
   const inOrg = orgId && !me.data?.organizations.some((o) => o.slug === orgId || o.id === orgId);
+  // Pages outside an organization (profile, sessions) keep the last one in the sidebar and commands.
+  const current = orgId ?? pickOrg(me.data);
   return (
-    <ActionsProvider orgId={orgId ?? null} renderOverlays={(o) => <DialogHost {...o} />}>
+    <ActionsProvider orgId={current} renderOverlays={(o) => <DialogHost {...o} />}>
       <Layout>{inOrg ? <EmptyState title="Organization not found" body={`You are not a member of “${orgId}”. Pick another organization from the switcher.`} /> : <Outlet />}</Layout>
     </ActionsProvider>
   );

@@ -1,4 +1,5 @@
 import { createRootRoute, createRoute, createRouter, Navigate, Outlet, useParams } from "@tanstack/react-router";
+import { parseAuditSearch } from "../pages/audit-actions";
 import { AuditPage } from "../pages/audit-page";
 import { InvitationsPage } from "../pages/invitations-page";
 import { InvitePage } from "../pages/invite-page";
@@ -50,7 +51,7 @@ const membersRoute = createRoute({ getParentRoute: () => orgRoute, path: "/membe
 const invitationsRoute = createRoute({ getParentRoute: () => orgRoute, path: "/invitations", component: InvitationsPage });
 const rolesRoute = createRoute({ getParentRoute: () => orgRoute, path: "/roles", component: RolesPage });
 const tokensRoute = createRoute({ getParentRoute: () => orgRoute, path: "/tokens", component: TokensPage });
-const auditRoute = createRoute({ getParentRoute: () => orgRoute, path: "/audit", component: AuditPage });
+const auditRoute = createRoute({ getParentRoute: () => orgRoute, path: "/audit", validateSearch: parseAuditSearch, component: AuditPage });
 const profileRoute = createRoute({ getParentRoute: () => shellRoute, path: "/me/profile", component: ProfilePage });
 const sessionsRoute = createRoute({ getParentRoute: () => shellRoute, path: "/me/sessions", component: SessionsPage });
 

@@ -5,6 +5,20 @@ import type { Action } from "../actions/registry";
 
 export type AuditFilters = Pick<AuditQuery, "actor" | "action" | "target" | "result" | "since" | "until">;
 
+const auditResults = ["success", "failure", "denied"] as const;
+
+/** Audit filters live in the URL (?actor=&action=…), so a filtered view can be shared and survives reloads. */
+export function parseAuditSearch(s: Record<string, unknown>): AuditFilters {
+  const str = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim().slice(0, 200) : undefined);
+  const iso = (v: unknown) => {
+    const t = str(v);
+    return t && !Number.isNaN(Date.parse(t)) ? new Date(t).toISOString() : undefined;
+  };
+  const result = auditResults.find((r) => r === s.result);
+  const out: AuditFilters = { actor: str(s.actor), action: str(s.action), target: str(s.target), result, since: iso(s.since), until: iso(s.until) };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as AuditFilters;
+}
+
 async function download(ctx: Parameters<Action<AuditFilters>["perform"]>[0], filters: AuditFilters, format: "csv" | "jsonl") {
   try {
     const res = await api.raw("exportAuditEvents", { params: { orgId: ctx.orgId ?? "" }, query: { ...filters, format } });

@@ -1,5 +1,6 @@
 import type { AuditEvent } from "@meridian/core";
-import { type FormEvent, useState } from "react";
+import { useNavigate, useSearch } from "@tanstack/react-router";
+import { type FormEvent, useEffect, useState } from "react";
 import { ActionButton } from "../actions/action-button";
 import { useActionContext } from "../actions/action-context";
 import { globalActions } from "../actions/catalog";
@@ -10,7 +11,7 @@ import { Button } from "../ui/button";
 import { Drawer } from "../ui/dialog";
 import { Alert, Badge, ErrorState, formatTime } from "../ui/feedback";
 import { SelectField, TextField } from "../ui/form";
-import { type AuditFilters, auditExportActions } from "./audit-actions";
+import { type AuditFilters, auditExportActions, parseAuditSearch } from "./audit-actions";
 import { AuditTable } from "./audit-table";
 
 interface Draft {
@@ -22,6 +23,17 @@ interface Draft {
   until: string;
 }
 const emptyDraft: Draft = { actor: "", action: "", target: "", result: "", since: "", until: "" };
+
+/** datetime-local inputs speak local wall-clock time without a zone. */
+function toLocalInput(iso: string | undefined): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+function toDraft(f: AuditFilters): Draft {
+  return { actor: f.actor ?? "", action: f.action ?? "", target: f.target ?? "", result: f.result ?? "", since: toLocalInput(f.since), until: toLocalInput(f.until) };
+}
 
 function toFilters(d: Draft): AuditFilters {
   const iso = (v: string) => (v ? new Date(v).toISOString() : undefined);
@@ -38,8 +50,14 @@ function toFilters(d: Draft): AuditFilters {
 export function AuditPage() {
   const orgId = useOrgId();
   const ctx = useActionContext();
-  const [draft, setDraft] = useState<Draft>(emptyDraft);
-  const [filters, setFilters] = useState<AuditFilters>({});
+  const filters = useSearch({ from: "/shell/orgs/$orgId/audit" });
+  const navigate = useNavigate({ from: "/orgs/$orgId/audit" });
+  const [draft, setDraft] = useState<Draft>(() => toDraft(filters));
+  const setFilters = (f: AuditFilters) => void navigate({ search: parseAuditSearch(f as Record<string, unknown>) });
+  const filterKey = JSON.stringify(filters);
+  // Back/forward changes the URL's filters: show them in the form too.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the serialized filters on purpose
+  useEffect(() => setDraft(toDraft(filters)), [filterKey]);
   const [selected, setSelected] = useState<AuditEvent | null>(null);
   const allowed = ctx.can("audit:read");
   const list = useApiInfinite("listAuditEvents", { params: { orgId }, query: { ...filters, limit: 100, sort: "-seq" } }, { enabled: allowed });
