@@ -4,6 +4,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useRef } from "react";
 import { Badge, EmptyState, formatShortTime, Spinner } from "../ui/feedback";
 import { Button } from "../ui/button";
+import { useMediaQuery } from "../ui/use-media-query";
 
 const resultTone = { success: "success", denied: "warning", failure: "danger" } as const;
 
@@ -48,7 +49,15 @@ export function AuditTable({
   fetchNext: () => void;
   onSelect: (e: AuditEvent) => void;
 }) {
-  const table = useReactTable({ data: rows, columns, getCoreRowModel: getCoreRowModel(), getRowId: (r) => r.id });
+  // Phones get the three columns that tell the story; the drawer has the rest.
+  const compact = useMediaQuery("(max-width: 820px)");
+  const table = useReactTable({
+    data: rows,
+    columns,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (r) => r.id,
+    state: { columnVisibility: compact ? { seq: false, actor: false, target: false } : {} },
+  });
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const items = virtualizer.getVirtualItems();
@@ -61,11 +70,21 @@ export function AuditTable({
   if (rows.length === 0) return <EmptyState title={filtered ? "No events match these filters" : "No audit events yet"} body={filtered ? "Widen the time range or clear a filter." : undefined} />;
   const template = table
     .getVisibleLeafColumns()
-    .map((c) => (c.id === "target" ? "minmax(140px, 2fr)" : c.id === "action" ? "minmax(140px, 1.4fr)" : `${c.getSize()}px`))
+    .map((c) =>
+      compact
+        ? c.id === "result"
+          ? "auto"
+          : "minmax(0, 1fr)"
+        : c.id === "target"
+          ? "minmax(140px, 2fr)"
+          : c.id === "action"
+            ? "minmax(140px, 1.4fr)"
+            : `${c.getSize()}px`,
+    )
     .join(" ");
   const tableRows = table.getRowModel().rows;
   return (
-    <div className="vtable" role="table" aria-label="Audit events" aria-rowcount={rows.length}>
+    <div className={`vtable${compact ? " vtable-compact" : ""}`} role="table" aria-label="Audit events" aria-rowcount={rows.length}>
       <div className="vtable-scroll" ref={scrollRef}>
         <div className="vtable-head" role="row" style={{ gridTemplateColumns: template }}>
           {table.getHeaderGroups()[0]?.headers.map((h) => (

@@ -32,7 +32,7 @@ export function projectDescriptor(orgId: string, teamName: (id: string | null) =
       { id: "name", header: "Name", cell: (p) => <ProjectName p={p} orgId={orgId} /> },
       { id: "slug", header: "Slug", cell: (p) => <code>{p.slug}</code> },
       { id: "team", header: "Team", cell: (p) => teamName(p.teamId) },
-      { id: "envs", header: "Environments", cell: (p) => p.environmentCount },
+      { id: "envs", header: "Envs", cell: (p) => p.environmentCount },
       { id: "description", header: "Description", cell: (p) => <span className="muted cell-text" title={p.description}>{p.description || "—"}</span>, secondary: true },
       { id: "created", header: "Created", cell: (p) => <span className="nowrap">{formatDate(p.createdAt)}</span>, secondary: true },
     ],
