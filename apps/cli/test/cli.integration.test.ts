@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ApiToken, AuditEvent, AuditVerifyResult, Environment, Invitation, Me, Member, Organization, Project, Role, RoleBinding } from "@meridian/core";
+import { createClient } from "@meridian/client";
 import { startTestServer, type TestServer } from "@meridian/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliConfig } from "../src/config.js";
@@ -107,6 +108,24 @@ describe("meridian CLI against a real server", () => {
     expect(members.map((m) => m.username)).toEqual(["admin"]);
     expect((await cli(["teams", "remove-member", "platform", "admin"])).code).toBe(0);
     expect(await cli.json(["teams", "members", "platform"])).toEqual([]);
+  });
+
+  it("follows every page of a list unless --limit is given", async () => {
+    const token = readConfig().contexts[0]?.orgTokens?.acme?.token as string;
+    const api = createClient({ baseUrl: server.baseUrl, token });
+    for (let batch = 0; batch < 11; batch++) {
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => api.call("createTeam", { params: { orgId: "acme" }, body: { slug: `bulk-${batch * 20 + i}`, name: `Bulk ${batch * 20 + i}` } })),
+      );
+    }
+    const all = await cli.json<{ id: string; slug: string }[]>(["teams", "list"]);
+    expect(all).toHaveLength(221);
+    expect(new Set(all.map((t) => t.id)).size).toBe(221);
+    expect(await cli.json<unknown[]>(["teams", "list", "--limit", "205"])).toHaveLength(205);
+    const bulk = all.filter((t) => t.slug.startsWith("bulk-"));
+    for (let i = 0; i < bulk.length; i += 20) {
+      await Promise.all(bulk.slice(i, i + 20).map((t) => api.call("deleteTeam", { params: { orgId: "acme", teamId: t.id } })));
+    }
   });
 
   it("creates an invitation, prints its link, and revokes it", async () => {
