@@ -55,7 +55,8 @@ export async function stopSwarmTestbed(options: { keep?: boolean } = {}): Promis
   if (findDaemon(ctx.runDir, "dockerd") !== undefined) await removeContainers(getManagerDaemon(ctx));
   if (await stopDaemon(ctx.runDir, "dockerd", 30_000)) stopped++;
   if (await stopDaemon(ctx.runDir, "registry")) stopped++;
-  if (findDaemon(ctx.runDir, "dockerd") === undefined) {
+  // The bridge names are fixed: delete them only when this run dir was a live testbed (state.json present).
+  if (state !== undefined && findDaemon(ctx.runDir, "dockerd") === undefined) {
     for (const link of [swarmNetwork.gwBridge, swarmNetwork.containerBridge, swarmNetwork.nodeBridge]) await deleteLink(link);
   }
   for (const point of listMountsUnder(ctx.runDir)) {

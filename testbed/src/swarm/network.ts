@@ -52,9 +52,10 @@ export async function ensureWorkerNetns(options: {
     await runCommand(["ip", "netns", "exec", netns, "ip", "link", "set", "eth0", "up"]);
     await runCommand(["ip", "netns", "exec", netns, "ip", "link", "set", "lo", "up"]);
     await runCommand(["ip", "netns", "exec", netns, "ip", "route", "add", "default", "via", gateway]);
-    await runCommand(["ip", "link", "set", hostVeth, "master", bridge]);
-    await runCommand(["ip", "link", "set", hostVeth, "up"]);
   }
+  // Also when the veth already exists: re-attach it if the bridge was recreated.
+  await runCommand(["ip", "link", "set", hostVeth, "master", bridge]);
+  await runCommand(["ip", "link", "set", hostVeth, "up"]);
 }
 
 export async function deleteNetns(netns: string, hostVeth: string): Promise<void> {
