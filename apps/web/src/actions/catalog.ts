@@ -1,21 +1,21 @@
-import type { ApiToken, Environment, Invitation, Me, Member, Project, Role, RoleBinding, Session, Team } from "@meridian/core";
+import type { ApiToken, Environment, Invitation, Me, Member, Permission, Project, Role, RoleBinding, Session, Team } from "@meridian/core";
 import type { Action, GlobalAction } from "./registry";
 
 const orgPath = (ctx: { orgId: string | null }, rest: string) => `/orgs/${ctx.orgId}/${rest}`;
 
-function nav(id: string, label: string, rest: string, shortcut: string, keywords = ""): GlobalAction {
-  return { id: `nav.${id}`, label: `Go to ${label}`, section: "Navigate", shortcut, keywords, needsOrg: true, perform: (ctx) => ctx.navigate(orgPath(ctx, rest)) };
+function nav(id: string, label: string, rest: string, shortcut: string, keywords = "", requires?: Permission): GlobalAction {
+  return { id: `nav.${id}`, label: `Go to ${label}`, section: "Navigate", shortcut, keywords, needsOrg: true, requires, perform: (ctx) => ctx.navigate(orgPath(ctx, rest)) };
 }
 
 /** Commands without a target: the palette lists them, shortcuts trigger them, toolbars render them. */
 export const globalActions = {
   goProjects: nav("projects", "projects", "projects", "g p"),
-  goTeams: nav("teams", "teams", "teams", "g t"),
-  goMembers: nav("members", "members", "members", "g m", "people users"),
-  goInvitations: nav("invitations", "invitations", "invitations", "g i", "invite"),
+  goTeams: nav("teams", "teams", "teams", "g t", "", "team:read"),
+  goMembers: nav("members", "members", "members", "g m", "people users", "member:read"),
+  goInvitations: nav("invitations", "invitations", "invitations", "g i", "invite", "invitation:read"),
   goRoles: nav("roles", "roles", "roles", "g r", "permissions bindings rbac"),
   goTokens: nav("tokens", "API tokens", "tokens", "g k", "api keys"),
-  goAudit: nav("audit", "audit log", "audit", "g a", "events history"),
+  goAudit: nav("audit", "audit log", "audit", "g a", "events history", "audit:read"),
   goProfile: { id: "nav.profile", label: "Go to profile", section: "Navigate", shortcut: "g u", keywords: "account password", perform: (ctx) => ctx.navigate("/me/profile") },
   goSessions: { id: "nav.sessions", label: "Go to sessions", section: "Navigate", shortcut: "g s", keywords: "devices logins", perform: (ctx) => ctx.navigate("/me/sessions") },
   createProject: { id: "project.create", label: "Create project", section: "Create", shortcut: "c p", requires: "project:create", perform: (ctx) => ctx.open({ kind: "create-project" }) },

@@ -68,6 +68,16 @@ function Layout({ children }: { children: React.ReactNode }) {
           {navItems.map((n) => {
             const state = actionState(n.action, ctx, undefined);
             if (!ctx.orgId) return null;
+            if (!state.enabled) {
+              return (
+                <span key={n.rest} className="nav-link disabled" title={state.reason} aria-disabled="true">
+                  <span className="nav-icon" aria-hidden>
+                    {n.icon}
+                  </span>
+                  {n.label}
+                </span>
+              );
+            }
             return (
               <Link
                 key={n.rest}

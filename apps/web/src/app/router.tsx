@@ -1,4 +1,4 @@
-import { createRootRoute, createRoute, createRouter, Navigate, Outlet, useParams } from "@tanstack/react-router";
+import { createRootRoute, createRoute, createRouter, Link, Navigate, Outlet, useParams } from "@tanstack/react-router";
 import { parseAuditSearch } from "../pages/audit-actions";
 import { AuditPage } from "../pages/audit-page";
 import { InvitationsPage } from "../pages/invitations-page";
@@ -12,7 +12,7 @@ import { RolesPage } from "../pages/roles-page";
 import { SessionsPage } from "../pages/sessions-page";
 import { TeamsPage } from "../pages/teams-page";
 import { TokensPage } from "../pages/tokens-page";
-import { Spinner } from "../ui/feedback";
+import { EmptyState, ErrorState, Spinner } from "../ui/feedback";
 import { AppShell, NoOrganization } from "./app-shell";
 import { pickOrg, useMe } from "./session";
 
@@ -66,7 +66,29 @@ const routeTree = rootRoute.addChildren([
   ]),
 ]);
 
-export const router = createRouter({ routeTree, defaultPreload: false, scrollRestoration: true });
+function NotFound() {
+  return (
+    <div className="center-page">
+      <EmptyState title="Page not found" body="The address does not match any page." action={<Link to="/">Go to the start page</Link>} />
+    </div>
+  );
+}
+
+function RouteError({ error }: { error: unknown }) {
+  return (
+    <div className="center-page">
+      <ErrorState error={error} onRetry={() => window.location.reload()} />
+    </div>
+  );
+}
+
+export const router = createRouter({
+  routeTree,
+  defaultPreload: false,
+  scrollRestoration: true,
+  defaultNotFoundComponent: NotFound,
+  defaultErrorComponent: RouteError,
+});
 
 declare module "@tanstack/react-router" {
   interface Register {

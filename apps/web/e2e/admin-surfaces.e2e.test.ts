@@ -1,0 +1,189 @@
+import { loginAs, startTestServer, type TestServer, tokenClient } from "@meridian/testing";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { confirm, launchBrowser, logIn, newPage } from "./helpers";
+import { buildWebApp } from "./web-app";
+
+const envOrder = (page: Page) => page.locator("[data-env]").evaluateAll((els) => els.map((e) => e.getAttribute("data-env")));
+
+// Every management surface once, against the real server, checking what the server then holds.
+describe("web UI: management surfaces", () => {
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    await buildWebApp();
+    server = await startTestServer();
+    browser = await launchBrowser();
+    page = await newPage(browser, "admin");
+    await logIn(page, server.baseUrl, "admin", server.adminPassword);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("creates an organization from the switcher and lands in it", async () => {
+    await page.getByRole("button", { name: "Switch organization" }).click();
+    await page.getByRole("menuitem", { name: /Create organization/ }).click();
+    const dialog = page.getByRole("dialog", { name: "Create organization" });
+    await dialog.getByLabel("Name").fill("Acme Labs");
+    await dialog.getByRole("button", { name: "Create organization" }).click();
+    await page.waitForURL(/\/orgs\/acme-labs\/projects$/);
+    await page.getByRole("heading", { name: "No projects yet" }).waitFor();
+    await page.getByRole("button", { name: "Switch organization" }).getByText("Acme Labs").waitFor();
+  });
+
+  it("creates a team and adds a member", async () => {
+    await page.getByRole("link", { name: "Teams" }).click();
+    await page.getByRole("button", { name: "Create team" }).first().click();
+    const dialog = page.getByRole("dialog", { name: "Create team" });
+    await dialog.getByLabel("Name").fill("Platform");
+    await dialog.getByRole("button", { name: "Create team" }).click();
+    const row = page.locator("tr[data-row]", { hasText: "Platform" });
+    await row.waitFor();
+    await row.getByRole("button", { name: "Members" }).click();
+    const team = page.getByRole("dialog", { name: "Team Platform" });
+    await team.getByLabel("Add a member").selectOption({ label: "Administrator (@admin)" });
+    await team.getByRole("button", { name: "Add", exact: true }).click();
+    await team.getByText("@admin").waitFor();
+    await team.getByRole("button", { name: "Done" }).click();
+    await row.locator('td[data-label="Members"]', { hasText: "1" }).waitFor();
+  });
+
+  it("manages a project's environments: add, rename, protect, reorder, delete", async () => {
+    await page.getByRole("link", { name: "Projects" }).click();
+    await page.getByRole("button", { name: "Create project" }).first().click();
+    const dialog = page.getByRole("dialog", { name: "Create project" });
+    await dialog.getByLabel("Name").fill("Ledger");
+    await dialog.getByLabel("Owning team").selectOption({ label: "Platform" });
+    await dialog.getByLabel("Environments").fill("dev, prod");
+    await dialog.getByRole("button", { name: "Create project" }).click();
+    await page.locator('[data-env="prod"]').waitFor();
+    await page.locator(".facts").getByText("Platform").waitFor();
+
+    await page.getByRole("button", { name: "Add environment" }).first().click();
+    const add = page.getByRole("dialog", { name: /Add environment/ });
+    await add.getByLabel("Slug").fill("qa");
+    await add.getByRole("button", { name: "Add environment" }).click();
+    const qa = page.locator('[data-env="qa"]');
+    await qa.waitFor();
+    expect(await envOrder(page)).toEqual(["dev", "prod", "qa"]);
+
+    await qa.getByRole("button", { name: "Rename" }).click();
+    const rename = page.getByRole("dialog", { name: "Rename qa" });
+    await rename.getByLabel("Display name").fill("Quality");
+    await rename.getByRole("button", { name: "Rename" }).click();
+    await qa.getByText("Quality").waitFor();
+
+    await qa.getByRole("button", { name: "Protect" }).click();
+    await qa.getByText("protected").waitFor();
+
+    await qa.getByRole("button", { name: "↑" }).click();
+    await page.waitForFunction(() => [...document.querySelectorAll("[data-env]")].map((e) => e.getAttribute("data-env")).join() === "dev,qa,prod");
+
+    await page.locator('[data-env="dev"]').getByRole("button", { name: "Delete" }).click();
+    await confirm(page);
+    await page.locator('[data-env="dev"]').waitFor({ state: "detached" });
+
+    const api = await loginAs(server.baseUrl, "admin", server.adminPassword);
+    const projects = await api.client.call("listProjects", { params: { orgId: "acme-labs" } });
+    const ledger = projects.items.find((p) => p.slug === "ledger");
+    const envs = await api.client.call("listEnvironments", { params: { orgId: "acme-labs", projectId: ledger?.id ?? "" } });
+    const ordered = envs.items.sort((a, b) => a.position - b.position);
+    expect(ordered.map((e) => [e.slug, e.protected])).toEqual([
+      ["qa", true],
+      ["prod", true], // the server protects prod-like environments by default
+    ]);
+    expect(ordered[0]?.name).toBe("Quality");
+  });
+
+  it("builds a custom role from the permission matrix and grants it to a team on a project", async () => {
+    await page.getByRole("link", { name: "Roles" }).click();
+    await page.getByRole("button", { name: "Create custom role" }).click();
+    const editor = page.getByRole("dialog", { name: "Create custom role" });
+    await editor.getByLabel("Name").fill("Release manager");
+    await editor.getByRole("checkbox", { name: "project:read" }).check();
+    await editor.getByRole("checkbox", { name: "environment:update" }).check();
+    await editor.getByRole("button", { name: "Create role" }).click();
+    const row = page.locator("tr[data-row]", { hasText: "Release manager" });
+    await row.getByText("custom").waitFor();
+
+    await page.getByRole("tab", { name: "Bindings" }).click();
+    await page.getByRole("button", { name: "Grant a role" }).click();
+    const grant = page.getByRole("dialog", { name: "Grant a role" });
+    await grant.getByLabel("Role").selectOption({ label: "Release manager" });
+    await grant.getByLabel("Given to").selectOption("team");
+    await grant.getByLabel("Team").selectOption({ label: "Platform" });
+    await grant.getByLabel("Scope").selectOption("project");
+    await grant.getByLabel("Project").selectOption({ label: "Ledger" });
+    await grant.getByRole("button", { name: "Grant role" }).click();
+    const binding = page.locator('[data-resource="role-bindings"] tr[data-row]', { hasText: "Release manager" });
+    await binding.getByText("Platform").waitFor();
+
+    const api = await loginAs(server.baseUrl, "admin", server.adminPassword);
+    const roles = await api.client.call("listRoles", { params: { orgId: "acme-labs" } });
+    const custom = roles.items.find((r) => r.slug === "release-manager");
+    expect(custom?.permissions.sort()).toEqual(["environment:update", "project:read"]);
+    const bindings = await api.client.call("listRoleBindings", { params: { orgId: "acme-labs" }, query: { roleId: custom?.id } });
+    expect(bindings.items.map((b) => [b.subject.kind, b.subject.name, b.scope.kind])).toEqual([["team", "Platform", "project"]]);
+
+    await binding.getByRole("button", { name: "Remove" }).click();
+    await confirm(page);
+    await binding.waitFor({ state: "detached" });
+  });
+
+  it("creates a token shown once, which works until revoked", async () => {
+    await page.getByRole("link", { name: "Tokens" }).click();
+    await page.getByRole("button", { name: "Create API token" }).first().click();
+    const dialog = page.getByRole("dialog", { name: "Create API token" });
+    await dialog.getByLabel("Name").fill("ci-deploy");
+    await dialog.getByLabel("Role").selectOption({ label: "Developer" });
+    await dialog.getByRole("button", { name: "Create token" }).click();
+    const field = page.getByRole("textbox", { name: "API token" });
+    await field.waitFor();
+    const token = await field.inputValue();
+    await page.getByRole("button", { name: "I have stored it" }).click();
+    expect((await tokenClient(server.baseUrl, token).call("getMe")).user.username).toBe("admin");
+
+    const row = page.locator("tr[data-row]", { hasText: "ci-deploy" });
+    await row.getByRole("button", { name: "Revoke" }).click();
+    await confirm(page);
+    await row.getByText("revoked").waitFor();
+    expect(await row.getByRole("button", { name: "Revoke" }).isDisabled()).toBe(true);
+    await expect(tokenClient(server.baseUrl, token).call("getMe")).rejects.toMatchObject({ status: 401 });
+  });
+
+  it("edits the profile, revokes another session and toggles the theme", async () => {
+    await page.getByRole("button", { name: "User menu" }).click();
+    await page.getByRole("menuitem", { name: "Profile" }).click();
+    await page.getByLabel("Display name").fill("Ada Admin");
+    await page.getByLabel("Email").fill("ada@example.com");
+    await page.getByRole("button", { name: "Save profile" }).click();
+    await page.getByText("Profile saved").waitFor();
+    const api = await loginAs(server.baseUrl, "admin", server.adminPassword);
+    const me = await api.client.call("getMe");
+    expect([me.user.displayName, me.user.email]).toEqual(["Ada Admin", "ada@example.com"]);
+
+    // The API login above is another session; revoke it from here.
+    await page.getByRole("button", { name: "User menu" }).click();
+    await page.getByRole("menuitem", { name: "Sessions" }).click();
+    const rows = page.locator('[data-resource="sessions"] tr[data-row]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-resource="sessions"] tr[data-row]').length >= 2);
+    const before = await rows.count();
+    expect(await rows.first().getByText("this session").count()).toBe(1);
+    expect(await rows.first().getByRole("button", { name: "Revoke" }).isDisabled()).toBe(true);
+    await rows.nth(1).getByRole("button", { name: "Revoke" }).click();
+    await confirm(page);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-resource="sessions"] tr[data-row]').length === n - 1, before);
+
+    await page.getByRole("button", { name: "User menu" }).click();
+    await page.getByRole("menuitem", { name: /^Theme/ }).click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("light");
+    await page.keyboard.press("t");
+    await page.keyboard.press("t");
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
+  });
+});
