@@ -55,6 +55,8 @@ export interface OrgToken {
   orgId: string;
   token: string;
   tokenId?: string;
+  /** RFC 3339; the CLI warns when a login is needed soon. */
+  expiresAt?: string;
 }
 
 export interface CliConfig {
@@ -113,16 +115,25 @@ function parseOrgTokens(raw: object, i: number, bad: (why: string) => Error): Re
   for (const [slug, v] of Object.entries(raw)) {
     const t = v as Partial<OrgToken> | null;
     if (!t || typeof t.token !== "string" || typeof t.orgId !== "string") throw bad(`contexts[${i}].orgTokens.${slug} needs string orgId and token`);
-    out[slug] = { orgId: t.orgId, token: t.token, ...(typeof t.tokenId === "string" ? { tokenId: t.tokenId } : {}) };
+    out[slug] = {
+      orgId: t.orgId,
+      token: t.token,
+      ...(typeof t.tokenId === "string" ? { tokenId: t.tokenId } : {}),
+      ...(typeof t.expiresAt === "string" ? { expiresAt: t.expiresAt } : {}),
+    };
   }
   return out;
 }
 
-/** The token to use for an organization (slug or id): its own if the CLI has one, else the login token. */
+/** The context's own token for an organization (slug or id), if it has one. */
+export function findOrgToken(ctx: CliContext, org: string | null | undefined): OrgToken | undefined {
+  if (!org || !ctx.orgTokens) return undefined;
+  return ctx.orgTokens[org] ?? Object.values(ctx.orgTokens).find((t) => t.orgId === org);
+}
+
+/** The token to use for an organization: its own if the CLI has one, else the login token. */
 export function selectToken(ctx: CliContext, org: string | null | undefined): string {
-  if (!org || !ctx.orgTokens) return ctx.token;
-  const own = ctx.orgTokens[org] ?? Object.values(ctx.orgTokens).find((t) => t.orgId === org);
-  return own?.token ?? ctx.token;
+  return findOrgToken(ctx, org)?.token ?? ctx.token;
 }
 
 /** Every distinct API token a context holds. */

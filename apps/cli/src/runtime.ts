@@ -1,8 +1,8 @@
 import { createClient, type MeridianClient } from "@meridian/client";
 import type { Command } from "commander";
-import { type CliConfig, type CliContext, type CliEnv, getCurrentContext, loadConfig, saveConfig, selectToken } from "./config.js";
+import { type CliConfig, type CliContext, type CliEnv, findOrgToken, getCurrentContext, loadConfig, saveConfig, selectToken } from "./config.js";
 import { CliError, UsageError } from "./errors.js";
-import { createPrinter, parseOutputFormat, type Printer } from "./output.js";
+import { createPrinter, formatRelativeTime, parseOutputFormat, type Printer } from "./output.js";
 
 export const cliVersion = "0.1.0";
 
@@ -81,6 +81,8 @@ export function createRuntime(globals: GlobalOptions, env: CliEnv): Runtime {
       if (!token) throw new CliError(`not logged in to ${baseUrl}: run \`meridian login --server ${baseUrl}\``);
       let client = clients.get(token);
       if (!client) {
+        const own = !globals.token && !env.token && context ? findOrgToken(context, org) : undefined;
+        if (own?.expiresAt) warnIfExpiring(printer, own.expiresAt, org as string);
         client = createApiClient(baseUrl, token);
         clients.set(token, client);
       }
@@ -95,6 +97,15 @@ export function createRuntime(globals: GlobalOptions, env: CliEnv): Runtime {
       saveConfig(env.configPath, next);
     },
   };
+}
+
+const WARN_BEFORE_MS = 7 * 86_400_000;
+
+function warnIfExpiring(printer: Printer, expiresAt: string, org: string, now = Date.now()): void {
+  const left = Date.parse(expiresAt) - now;
+  if (left > WARN_BEFORE_MS) return;
+  const when = left <= 0 ? "has expired" : `expires ${formatRelativeTime(expiresAt, now)}`;
+  printer.note(`warning: the CLI's token for ${org} ${when}; run \`meridian login --org ${org}\` for a new one`);
 }
 
 export function createApiClient(baseUrl: string, token?: string, extra: Partial<Parameters<typeof createClient>[0]> = {}): MeridianClient {

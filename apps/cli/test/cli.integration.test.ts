@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ApiToken, AuditEvent, AuditVerifyResult, Environment, Invitation, Me, Member, Organization, Project, Role, RoleBinding } from "@meridian/core";
@@ -288,6 +288,18 @@ describe("meridian CLI against a real server", () => {
     expect(denied.code).toBe(1);
     expect(denied.stderr).toMatch(/^error: /);
     expect((await cli(["tokens", "revoke", "env-bot"])).code).toBe(0);
+
+    // a CLI token close to expiry is announced on stderr, output stays clean
+    const config = readConfig();
+    const acme = config.contexts[0]?.orgTokens?.acme;
+    expect(acme?.expiresAt).toMatch(/^\d{4}-/);
+    const soon = { ...config, contexts: config.contexts.map((c) => ({ ...c, orgTokens: { ...c.orgTokens, acme: { ...acme, expiresAt: new Date(Date.now() + 3 * 86_400_000 + 60_000).toISOString() } } })) };
+    writeFileSync(configPath, JSON.stringify(soon));
+    const warned = await cli(["projects", "list", "-o", "json"]);
+    expect(warned.code).toBe(0);
+    expect(JSON.parse(warned.stdout)).toHaveLength(1);
+    expect(warned.stderr).toBe("warning: the CLI's token for acme expires in 3d; run `meridian login --org acme` for a new one\n");
+    writeFileSync(configPath, JSON.stringify(config));
   });
 
   it("prints yaml", async () => {

@@ -58,6 +58,7 @@ async function loginUser(rt: Runtime, _args: string[], opts: LoginOptions): Prom
 export interface StoredLogin {
   token: string;
   tokenId?: string;
+  expiresAt?: string;
   org: string;
   orgId: string;
   username: string;
@@ -69,7 +70,12 @@ export async function saveLogin(rt: Runtime, server: string, contextName: string
   const previous = rt.config.contexts.find((c) => c.name === contextName);
   // Tokens for the user's other organizations survive a new login; the new one joins them.
   const keep = previous && previous.username === stored.username && previous.server === server ? previous.orgTokens : undefined;
-  const orgToken = { orgId: stored.orgId, token: stored.token, ...(stored.tokenId ? { tokenId: stored.tokenId } : {}) };
+  const orgToken = {
+    orgId: stored.orgId,
+    token: stored.token,
+    ...(stored.tokenId ? { tokenId: stored.tokenId } : {}),
+    ...(stored.expiresAt ? { expiresAt: stored.expiresAt } : {}),
+  };
   const replaced = keep?.[stored.org];
   if (replaced && replaced.token !== stored.token) {
     // the previous CLI token for this organization would otherwise live on unused until it expires
@@ -158,6 +164,7 @@ export async function withPasswordSession<T>(server: string, username: string, p
 export interface IssuedToken {
   token: string;
   tokenId: string;
+  expiresAt: string;
   name: string;
   roleName: string;
 }
@@ -172,7 +179,7 @@ export async function issueCliToken(session: MeridianClient, org: { id: string; 
     params: { orgId: org.id },
     body: { name, roleId: role.id, expiresInDays: TOKEN_DAYS },
   });
-  return { token: created.token, tokenId: created.id, name: created.name, roleName: role.name };
+  return { token: created.token, tokenId: created.id, expiresAt: created.expiresAt, name: created.name, roleName: role.name };
 }
 
 export async function createCliToken(server: string, username: string, password: string, orgRef: string | undefined, hostname: string, preferred?: string) {
@@ -182,6 +189,7 @@ export async function createCliToken(server: string, username: string, password:
     return {
       token: issued.token,
       tokenId: issued.tokenId,
+      expiresAt: issued.expiresAt,
       org: org.slug,
       orgId: org.id,
       username: me.user.username,

@@ -106,7 +106,7 @@ async function createOrg(rt: Runtime, [slug]: string[], opts: CreateOrgOptions):
     return { org: created, issued: await issueCliToken(client, summary, username, rt.env.hostname) };
   });
   if (ctx && issued) {
-    const orgTokens = { ...ctx.orgTokens, [org.slug]: { orgId: org.id, token: issued.token, tokenId: issued.tokenId } };
+    const orgTokens = { ...ctx.orgTokens, [org.slug]: { orgId: org.id, token: issued.token, tokenId: issued.tokenId, expiresAt: issued.expiresAt } };
     rt.writeConfig(upsertContext(rt.config, { ...ctx, orgTokens, ...(opts.use ? { org: org.slug } : {}) }, false));
   }
   const next = opts.use ? `Context "${ctx?.name}" now uses it.` : `Make it the default with: meridian orgs use ${org.slug}`;
