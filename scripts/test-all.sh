@@ -43,7 +43,15 @@ run_project api
 run_project cli
 run_project e2e
 if [ "${MERIDIAN_SKIP_TESTBED:-}" != "1" ] && [ -d testbed/test ]; then
+  # First run on a machine builds the pinned Kubernetes binaries from the Go module proxy (~9 min);
+  # later runs reuse ~/.cache/meridian/testbed and start in seconds.
+  stage "testbed: kubernetes and swarm up"
+  npm run -s testbed -- k8s up || status=1
+  npm run -s testbed -- swarm up --workers 2 || status=1
   run_project testbed
+  stage "testbed: down"
+  npm run -s testbed -- k8s down || true
+  npm run -s testbed -- swarm down || true
 fi
 
 node -e '
