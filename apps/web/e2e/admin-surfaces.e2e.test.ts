@@ -2,19 +2,20 @@ import { loginAs, startTestServer, type TestServer, tokenClient } from "@meridia
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { confirm, launchBrowser, logIn, newPage } from "./helpers";
-import { buildWebApp } from "./web-app";
+import { type BuiltWebApp, buildWebApp } from "./web-app";
 
 const envOrder = (page: Page) => page.locator("[data-env]").evaluateAll((els) => els.map((e) => e.getAttribute("data-env")));
 
 // Every management surface once, against the real server, checking what the server then holds.
 describe("web UI: management surfaces", () => {
   let server: TestServer;
+  let web: BuiltWebApp;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    await buildWebApp();
-    server = await startTestServer();
+    web = await buildWebApp();
+    server = await startTestServer({ env: { MERIDIAN_WEB_DIR: web.dir } });
     browser = await launchBrowser();
     page = await newPage(browser, "admin");
     await logIn(page, server.baseUrl, "admin", server.adminPassword);
@@ -23,6 +24,7 @@ describe("web UI: management surfaces", () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    await web?.remove();
   });
 
   it("creates an organization from the switcher and lands in it", async () => {

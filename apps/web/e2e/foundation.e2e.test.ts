@@ -2,18 +2,19 @@ import { loginAs, startTestServer, type TestServer } from "@meridian/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { chromiumArgs, chromiumPath } from "./browser";
-import { buildWebApp } from "./web-app";
+import { type BuiltWebApp, buildWebApp } from "./web-app";
 
 // The foundation flow in a real browser against the real server: log in, create a project, invite someone,
 // accept as a new user in a second browser, change their role, and find all of it in the audit log.
 describe("web UI: organization foundation", () => {
   let server: TestServer;
+  let web: BuiltWebApp;
   let browser: Browser;
   let admin: Page;
 
   beforeAll(async () => {
-    await buildWebApp();
-    server = await startTestServer();
+    web = await buildWebApp();
+    server = await startTestServer({ env: { MERIDIAN_WEB_DIR: web.dir } });
     browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
     admin = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     admin.on("pageerror", (e) => console.error("admin page error:", e.message));
@@ -23,6 +24,7 @@ describe("web UI: organization foundation", () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    await web?.remove();
   });
 
   it("explains a wrong password and then logs in", async () => {
