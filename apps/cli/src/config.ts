@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { homedir, hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { CliError } from "./errors.js";
@@ -141,6 +141,17 @@ export function listContextTokens(ctx: CliContext): { token: string; tokenId?: s
   const all = [{ token: ctx.token, ...(ctx.tokenId ? { tokenId: ctx.tokenId } : {}) }, ...Object.values(ctx.orgTokens ?? {})];
   const seen = new Set<string>();
   return all.filter((t) => (seen.has(t.token) ? false : (seen.add(t.token), true)));
+}
+
+/** A warning when the config file (which holds tokens) is readable by others, as ssh does for keys. */
+export function checkConfigPermissions(path: string): string | undefined {
+  try {
+    const mode = statSync(path).mode & 0o777;
+    if (mode & 0o077) return `warning: ${path} is accessible by other users (mode ${mode.toString(8)}); run: chmod 600 ${path}`;
+  } catch {
+    // no file yet
+  }
+  return undefined;
 }
 
 /** Writes atomically with mode 0600 in a 0700 directory: the file holds bearer tokens. */

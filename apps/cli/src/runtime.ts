@@ -1,6 +1,6 @@
 import { createClient, type MeridianClient } from "@meridian/client";
 import type { Command } from "commander";
-import { type CliConfig, type CliContext, type CliEnv, findOrgToken, getCurrentContext, loadConfig, saveConfig, selectToken } from "./config.js";
+import { type CliConfig, type CliContext, type CliEnv, checkConfigPermissions, findOrgToken, getCurrentContext, loadConfig, saveConfig, selectToken } from "./config.js";
 import { CliError, UsageError } from "./errors.js";
 import { createPrinter, formatRelativeTime, parseOutputFormat, type Printer } from "./output.js";
 
@@ -51,6 +51,8 @@ export function createRuntime(globals: GlobalOptions, env: CliEnv): Runtime {
     ...(stdoutTTY && process.stdout.columns ? { width: process.stdout.columns } : {}),
   });
   const config = loadConfig(env.configPath);
+  const permissionWarning = checkConfigPermissions(env.configPath);
+  if (permissionWarning) printer.note(permissionWarning);
   const serverOverride = globals.server ?? env.server;
   const overrideUrl = serverOverride ? normalizeServer(serverOverride) : undefined;
   let context: CliContext | undefined;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -92,5 +92,17 @@ describe("context operations", () => {
   it("derives a context name from the server's host and port", () => {
     expect(deriveContextName("http://127.0.0.1:8081")).toBe("127.0.0.1:8081");
     expect(deriveContextName("https://meridian.example.com/")).toBe("meridian.example.com");
+  });
+});
+
+describe("checkConfigPermissions", () => {
+  it("warns when others can read the file, like ssh does for keys", async () => {
+    const { checkConfigPermissions } = await import("../src/config.js");
+    const path = join(dir, "config.json");
+    expect(checkConfigPermissions(path)).toBeUndefined();
+    saveConfig(path, createEmptyConfig());
+    expect(checkConfigPermissions(path)).toBeUndefined();
+    chmodSync(path, 0o644);
+    expect(checkConfigPermissions(path)).toBe(`warning: ${path} is accessible by other users (mode 644); run: chmod 600 ${path}`);
   });
 });

@@ -93,3 +93,13 @@ describe("parseInvitationLink", () => {
     expect(parseInvitationLink("inv_abc")).toEqual({ token: "inv_abc" });
   });
 });
+
+describe("describeInsecureServer", () => {
+  it("warns about passwords over plain HTTP except to loopback", async () => {
+    const { describeInsecureServer } = await import("../src/commands/auth.js");
+    expect(describeInsecureServer("http://127.0.0.1:8080")).toBeUndefined();
+    expect(describeInsecureServer("http://localhost:8080")).toBeUndefined();
+    expect(describeInsecureServer("https://meridian.example.com")).toBeUndefined();
+    expect(describeInsecureServer("http://meridian.example.com")).toContain("over plain HTTP");
+  });
+});

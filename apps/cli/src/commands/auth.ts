@@ -145,6 +145,8 @@ export interface PasswordSession {
 }
 
 export async function withPasswordSession<T>(server: string, username: string, password: string, fn: (s: PasswordSession) => Promise<T>): Promise<T> {
+  const insecure = describeInsecureServer(server);
+  if (insecure) process.stderr.write(`${insecure}\n`);
   const anon = createApiClient(server);
   const res = await anon.raw("login", { body: { username, password } });
   const login = (await res.json()) as { csrfToken: string };
@@ -159,6 +161,14 @@ export async function withPasswordSession<T>(server: string, username: string, p
   } finally {
     await endSession(client);
   }
+}
+
+/** Passwords over plain HTTP are fine on this machine, worth a warning anywhere else. */
+export function describeInsecureServer(server: string): string | undefined {
+  const url = new URL(server);
+  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname) || url.hostname.startsWith("127.");
+  if (url.protocol === "http:" && !loopback) return `warning: sending your password to ${url.host} over plain HTTP; use https:// unless this network is trusted`;
+  return undefined;
 }
 
 export interface IssuedToken {
