@@ -158,6 +158,31 @@ describe("web UI: management surfaces", () => {
     await expect(tokenClient(server.baseUrl, token).call("getMe")).rejects.toMatchObject({ status: 401 });
   });
 
+  it("virtualizes the audit log and loads older pages while scrolling", async () => {
+    const api = await loginAs(server.baseUrl, "admin", server.adminPassword);
+    for (let i = 0; i < 130; i++) {
+      await api.client.call("createTeam", { params: { orgId: "acme-labs" }, body: { slug: `bulk-${i}`, name: `Bulk ${i}` } });
+    }
+    const head = await api.client.call("listAuditEvents", { params: { orgId: "acme-labs" }, query: { limit: 1 } });
+    const total = head.items[0]?.seq ?? 0;
+    expect(total).toBeGreaterThan(140);
+
+    await page.goto(`${server.baseUrl}/orgs/acme-labs/audit`);
+    await page.getByText("100 events loaded").waitFor();
+    // Only the visible rows are in the DOM.
+    expect(await page.locator(".vrow").count()).toBeLessThan(60);
+    for (let i = 0; i < 20; i++) {
+      await page.locator(".vtable-scroll").evaluate((el) => el.scrollTo(0, el.scrollHeight));
+      if (await page.getByText("end of log").count()) break;
+      await page.waitForTimeout(150);
+    }
+    await page.getByText(/events loaded — end of log/).waitFor();
+    const footer = await page.locator(".vtable-foot").textContent();
+    expect(Number(/(\d+) events loaded/.exec(footer ?? "")?.[1])).toBeGreaterThan(100);
+    // The oldest event of this organization is its creation.
+    await page.locator('.vrow[data-action="organization.create"]').waitFor();
+  });
+
   it("edits the profile, revokes another session and toggles the theme", async () => {
     await page.getByRole("button", { name: "User menu" }).click();
     await page.getByRole("menuitem", { name: "Profile" }).click();

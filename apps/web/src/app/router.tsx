@@ -95,9 +95,3 @@ declare module "@tanstack/react-router" {
     router: typeof router;
   }
 }
-
-/** The organization in the URL, for pages under /orgs/$orgId. */
-export function useOrgId(): string {
-  const { orgId } = useParams({ strict: false }) as { orgId?: string };
-  return orgId ?? "";
-}

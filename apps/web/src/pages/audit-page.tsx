@@ -5,7 +5,7 @@ import { ActionButton } from "../actions/action-button";
 import { useActionContext } from "../actions/action-context";
 import { globalActions } from "../actions/catalog";
 import { flattenPages, useApiInfinite } from "../api/hooks";
-import { useOrgId } from "../app/router";
+import { useOrgId } from "../app/use-org-id";
 import { PageHeader } from "../resources/resource-list";
 import { Button } from "../ui/button";
 import { Drawer } from "../ui/dialog";

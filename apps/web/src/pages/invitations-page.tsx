@@ -1,7 +1,7 @@
 import { ActionButton } from "../actions/action-button";
 import { globalActions } from "../actions/catalog";
 import { flattenPages, useApiInfinite } from "../api/hooks";
-import { useOrgId } from "../app/router";
+import { useOrgId } from "../app/use-org-id";
 import { invitationDescriptor as d } from "../resources/descriptors";
 import { PageHeader, ResourceTable } from "../resources/resource-list";
 

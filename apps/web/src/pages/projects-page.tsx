@@ -3,7 +3,7 @@ import { ActionButton } from "../actions/action-button";
 import { useActionContext } from "../actions/action-context";
 import { globalActions } from "../actions/catalog";
 import { flattenPages, useApiInfinite, useApiQuery } from "../api/hooks";
-import { useOrgId } from "../app/router";
+import { useOrgId } from "../app/use-org-id";
 import { projectDescriptor } from "../resources/descriptors";
 import { PageHeader, ResourceTable, SearchBox } from "../resources/resource-list";
 import { useDebounced } from "../ui/use-debounced";

@@ -3,7 +3,7 @@ import { ActionButton } from "../actions/action-button";
 import { useActionContext } from "../actions/action-context";
 import { globalActions } from "../actions/catalog";
 import { flattenPages, useApiInfinite } from "../api/hooks";
-import { useOrgId } from "../app/router";
+import { useOrgId } from "../app/use-org-id";
 import { bindingDescriptor, roleDescriptor } from "../resources/descriptors";
 import { PageHeader, ResourceTable } from "../resources/resource-list";
 import { Alert } from "../ui/feedback";

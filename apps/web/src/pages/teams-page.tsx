@@ -2,7 +2,7 @@ import { useState } from "react";
 import { ActionButton } from "../actions/action-button";
 import { globalActions } from "../actions/catalog";
 import { flattenPages, useApiInfinite } from "../api/hooks";
-import { useOrgId } from "../app/router";
+import { useOrgId } from "../app/use-org-id";
 import { teamDescriptor as d } from "../resources/descriptors";
 import { PageHeader, ResourceTable, SearchBox } from "../resources/resource-list";
 import { useDebounced } from "../ui/use-debounced";
