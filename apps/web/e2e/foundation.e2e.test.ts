@@ -39,6 +39,15 @@ describe("web UI: organization foundation", () => {
     // The form keeps what was typed.
     expect(await admin.getByLabel("Username").inputValue()).toBe("admin");
 
+    // Repeated failures for one name are throttled; the page says how long to wait.
+    await admin.getByLabel("Username").fill("mallory");
+    for (let i = 0; i < 6 && !(await alert.textContent())?.includes("Try again in"); i++) {
+      await admin.getByRole("button", { name: "Log in" }).click();
+      await admin.getByRole("button", { name: "Log in" }).and(admin.locator(":not([aria-busy])")).waitFor();
+    }
+    expect(await alert.textContent()).toMatch(/Too many attempts\. Try again in \d+ seconds\./);
+
+    await admin.getByLabel("Username").fill("admin");
     await admin.getByLabel("Password").fill(server.adminPassword);
     await admin.getByRole("button", { name: "Log in" }).click();
     await admin.waitForURL(/\/orgs\/[^/]+\/projects$/);
