@@ -19,12 +19,12 @@ export function registerContextCommands(program: Command, env: CliEnv): void {
   ctx.command("delete <name>").alias("rm").description("Forget a context (does not revoke its token; see logout)").action(withRuntime(env, deleteContext));
 }
 
-function toRow(config: { current: string | null }, c: CliContext): ContextRow {
+function toContextRow(config: { current: string | null }, c: CliContext): ContextRow {
   return { current: config.current === c.name, name: c.name, server: c.server, org: c.org, username: c.username ?? null };
 }
 
 async function listContexts(rt: Runtime): Promise<void> {
-  const rows = rt.config.contexts.map((c) => toRow(rt.config, c));
+  const rows = rt.config.contexts.map((c) => toContextRow(rt.config, c));
   rt.printer.list(rows, [
     { header: "", value: (r) => (r.current ? "*" : " ") },
     { header: "Name", value: (r) => r.name },
@@ -38,13 +38,13 @@ async function useContext(rt: Runtime, [name]: string[]): Promise<void> {
   const found = findContext(rt.config, name as string);
   if (!found) throw new CliError(`no context named "${name}" (see: meridian context list)`);
   rt.writeConfig({ ...rt.config, current: found.name });
-  rt.printer.done(`Switched to context "${found.name}" (${found.server}).`, toRow({ current: found.name }, found));
+  rt.printer.done(`Switched to context "${found.name}" (${found.server}).`, toContextRow({ current: found.name }, found));
 }
 
 async function showCurrentContext(rt: Runtime): Promise<void> {
   const current = rt.config.current ? findContext(rt.config, rt.config.current) : undefined;
   if (!current) throw new CliError("no current context; run: meridian login --server URL");
-  rt.printer.done(current.name, toRow(rt.config, current));
+  rt.printer.done(current.name, toContextRow(rt.config, current));
 }
 
 async function deleteContext(rt: Runtime, [name]: string[]): Promise<void> {

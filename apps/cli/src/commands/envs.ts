@@ -53,7 +53,7 @@ export function registerEnvCommands(program: Command, env: CliEnv): void {
   envs.command("delete <env>").alias("rm").description("Delete an environment").requiredOption(...projectFlag).action(withRuntime(env, deleteEnv));
 }
 
-async function locate(rt: Runtime, project: string, envRef?: string) {
+async function resolveEnvTarget(rt: Runtime, project: string, envRef?: string) {
   const client = rt.getClient();
   const orgId = rt.getOrg();
   const projectId = await resolveProjectId(client, orgId, project);
@@ -62,18 +62,18 @@ async function locate(rt: Runtime, project: string, envRef?: string) {
 }
 
 async function listEnvs(rt: Runtime, _args: string[], opts: EnvOptions): Promise<void> {
-  const { client, orgId, projectId } = await locate(rt, opts.project);
+  const { client, orgId, projectId } = await resolveEnvTarget(rt, opts.project);
   const { items } = await client.call("listEnvironments", { params: { orgId, projectId } });
   rt.printer.list(items, columns, "No environments.");
 }
 
 async function getEnv(rt: Runtime, [ref]: string[], opts: EnvOptions): Promise<void> {
-  const { client, orgId, projectId, environmentId } = await locate(rt, opts.project, ref);
+  const { client, orgId, projectId, environmentId } = await resolveEnvTarget(rt, opts.project, ref);
   rt.printer.item(await client.call("getEnvironment", { params: { orgId, projectId, environmentId } }), columns);
 }
 
 async function createEnv(rt: Runtime, [slug]: string[], opts: EnvOptions): Promise<void> {
-  const { client, orgId, projectId } = await locate(rt, opts.project);
+  const { client, orgId, projectId } = await resolveEnvTarget(rt, opts.project);
   const position = parsePositiveInt("--position", opts.position);
   const created = await client.call("createEnvironment", {
     params: { orgId, projectId },
@@ -95,13 +95,13 @@ async function updateEnv(rt: Runtime, [ref]: string[], opts: EnvOptions): Promis
     ...(position !== undefined ? { position } : {}),
   };
   if (Object.keys(body).length === 0) throw new UsageError("nothing to update: pass --name, --[no-]protected or --position");
-  const { client, orgId, projectId, environmentId } = await locate(rt, opts.project, ref);
+  const { client, orgId, projectId, environmentId } = await resolveEnvTarget(rt, opts.project, ref);
   const updated = await client.call("updateEnvironment", { params: { orgId, projectId, environmentId }, body });
   rt.printer.done(`Environment ${updated.slug} updated.`, updated);
 }
 
 async function deleteEnv(rt: Runtime, [ref]: string[], opts: EnvOptions): Promise<void> {
-  const { client, orgId, projectId, environmentId } = await locate(rt, opts.project, ref);
+  const { client, orgId, projectId, environmentId } = await resolveEnvTarget(rt, opts.project, ref);
   await client.call("deleteEnvironment", { params: { orgId, projectId, environmentId } });
   rt.printer.done(`Environment ${ref} deleted from ${opts.project}.`);
 }

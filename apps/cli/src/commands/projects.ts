@@ -63,7 +63,7 @@ async function loadTeamNames(client: MeridianClient, orgId: string): Promise<Map
   }
 }
 
-function withTeam(p: Project, teams: Map<string, string>): ProjectRow {
+function addTeamName(p: Project, teams: Map<string, string>): ProjectRow {
   return { ...p, team: p.teamId ? (teams.get(p.teamId) ?? p.teamId) : null };
 }
 
@@ -74,7 +74,7 @@ async function listProjects(rt: Runtime, _args: string[], opts: { limit?: string
   if (rt.printer.format !== "table") return rt.printer.list(items, []);
   const teams = items.some((p) => p.teamId) ? await loadTeamNames(client, orgId) : new Map<string, string>();
   rt.printer.list(
-    items.map((p) => withTeam(p, teams)),
+    items.map((p) => addTeamName(p, teams)),
     columns,
     "No projects.",
   );
@@ -85,7 +85,7 @@ async function getProject(rt: Runtime, [ref]: string[]): Promise<void> {
   const orgId = rt.getOrg();
   const project = await client.call("getProject", { params: { orgId, projectId: await resolveProjectId(client, orgId, ref as string) } });
   if (rt.printer.format !== "table") return rt.printer.item(project, []);
-  rt.printer.item(withTeam(project, project.teamId ? await loadTeamNames(client, orgId) : new Map()), detailFields);
+  rt.printer.item(addTeamName(project, project.teamId ? await loadTeamNames(client, orgId) : new Map()), detailFields);
 }
 
 interface CreateOptions {

@@ -6,11 +6,11 @@ import { collectPages, parseLimit, parsePositiveInt } from "../paging.js";
 import { isUuid, pickOne, resolveRoleId, resolveScope } from "../resolve.js";
 import { type Runtime, withRuntime } from "../runtime.js";
 
-function scopeLabel(t: ApiToken): string {
+function formatTokenScope(t: ApiToken): string {
   return t.scope.kind === "organization" ? "org" : t.scope.kind === "environment" ? "env" : "project";
 }
 
-function statusOf(t: ApiToken, now = Date.now()): string {
+function getTokenStatus(t: ApiToken, now = Date.now()): string {
   if (t.revokedAt) return "revoked";
   if (Date.parse(t.expiresAt) <= now) return "expired";
   return "active";
@@ -19,9 +19,9 @@ function statusOf(t: ApiToken, now = Date.now()): string {
 const columns: Column<ApiToken>[] = [
   { header: "Name", value: (t) => t.name },
   { header: "Role", value: (t) => t.roleName },
-  { header: "Scope", value: scopeLabel },
+  { header: "Scope", value: formatTokenScope },
   { header: "Owner", value: (t) => t.ownerName },
-  { header: "Status", value: (t) => statusOf(t) },
+  { header: "Status", value: (t) => getTokenStatus(t) },
   { header: "Expires", value: (t) => t.expiresAt, kind: "time" },
   { header: "Last used", value: (t) => t.lastUsedAt, kind: "time" },
   { header: "ID", value: (t) => t.id, fixed: true },
@@ -50,7 +50,7 @@ export function registerTokenCommands(program: Command, env: CliEnv): void {
 async function listTokens(rt: Runtime, _args: string[], opts: { limit?: string; all?: boolean }): Promise<void> {
   const items = await collectPages(rt.getClient(), "listTokens", { params: { orgId: rt.getOrg() } }, parseLimit(opts.limit));
   rt.printer.list(
-    opts.all ? items : items.filter((t) => statusOf(t) === "active"),
+    opts.all ? items : items.filter((t) => getTokenStatus(t) === "active"),
     columns,
     opts.all ? "No tokens." : "No active tokens (add --all for revoked and expired).",
   );
