@@ -28,7 +28,22 @@ export function createProgram(env: CliEnv): Command {
     .option("--token <token>", "API token (env MERIDIAN_TOKEN; default: the context's)")
     .option("--org <org>", "organization slug or id (default: the context's)")
     .addOption(new Option("-o, --output <format>", "output format").choices(outputFormats).default("table"))
-    .option("--context <name>", "use this saved context instead of the current one");
+    .option("--context <name>", "use this saved context instead of the current one")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  meridian login --server https://meridian.example.com --username alice
+  meridian projects create api --name "Public API" --team platform --env dev,staging,prod
+  meridian roles create deployer --permission project:read,environment:update
+  meridian roles bind --role deployer --team platform --project api --env prod
+  meridian tokens create ci --role deployer --project api --expires-in-days 30
+  meridian audit list --action project. --since 24h -o json
+  meridian audit export --format csv -f audit.csv && meridian audit verify
+
+Config: $MERIDIAN_CONFIG or \${XDG_CONFIG_HOME:-~/.config}/meridian/config.json. Env: MERIDIAN_SERVER, MERIDIAN_TOKEN,
+NO_COLOR, MERIDIAN_DEBUG=1 (stack traces). Exit codes: 0 ok, 1 error, 2 usage error.`,
+    );
   registerUpCommand(program);
   registerAuthCommands(program, env);
   registerContextCommands(program, env);
