@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { loginAs, startTestServer, type TestServer } from "@meridian/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
@@ -158,6 +159,13 @@ describe("web UI: organization foundation", () => {
       const rows = [...document.querySelectorAll(".vrow")];
       return rows.length > 0 && rows.every((r) => r.getAttribute("data-action")?.startsWith("invitation."));
     });
+    // Export uses the same filters.
+    const [download] = await Promise.all([admin.waitForEvent("download"), admin.getByRole("button", { name: "Export JSON lines" }).click()]);
+    const path = await download.path();
+    const lines = (await readFile(path, "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { action: string });
+    expect(lines.map((l) => l.action).sort()).toEqual(["invitation.accept", "invitation.create"]);
+    expect(download.suggestedFilename()).toMatch(/\.jsonl$/);
+
     await admin.getByRole("button", { name: "Verify audit chain" }).click();
     await admin.getByText("Chain intact.").waitFor();
   });

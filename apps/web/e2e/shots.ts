@@ -56,6 +56,23 @@ async function dialogShots(page: import("playwright-core").Page, org: string, su
     await page.waitForTimeout(500);
     await shot(p.replace("/", "-"));
   }
+  await page.goto(`${baseUrl}/orgs/${org}/invitations`);
+  await page.getByRole("button", { name: "Invite member" }).first().click();
+  await page.getByLabel("Email").fill(`guest-${Date.now()}@example.com`);
+  await page.getByRole("dialog").getByRole("button", { name: "Create invitation" }).click();
+  const link = await page.getByRole("textbox", { name: "Invitation link" }).inputValue();
+  await shot("dialog-invitation-link");
+  await page.keyboard.press("Escape");
+  const guest = await page.context().browser()?.newContext({ viewport: page.viewportSize() ?? undefined, colorScheme: suffix.startsWith("dark") ? "dark" : "light" });
+  const guestPage = await guest?.newPage();
+  await guestPage?.goto(`${baseUrl}${new URL(link).pathname}`);
+  await guestPage?.getByRole("button", { name: "Sign up and join" }).waitFor();
+  await guestPage?.screenshot({ path: `${outDir}/invite-page-${suffix}.png` });
+  await guest?.close();
+  await page.goto(`${baseUrl}/orgs/${org}/roles`);
+  await page.getByRole("tab", { name: "Bindings" }).click();
+  await page.waitForTimeout(500);
+  await shot("role-bindings");
   await page.getByRole("button", { name: "User menu" }).click();
   await shot("user-menu");
   await page.keyboard.press("Escape");
