@@ -10,7 +10,10 @@ const [baseUrl = "http://127.0.0.1:5173", username = "admin", password = "admin-
 const pages = ["projects", "members", "invitations", "roles", "tokens", "audit", "teams"];
 
 async function dialogShots(page: import("playwright-core").Page, org: string, suffix: string) {
-  const shot = (name: string) => page.screenshot({ path: `${outDir}/${name}-${suffix}.png` });
+  const shot = async (name: string) => {
+    await page.waitForTimeout(250); // let open animations finish
+    await page.screenshot({ path: `${outDir}/${name}-${suffix}.png` });
+  };
   await page.goto(`${baseUrl}/orgs/${org}/projects`);
   await page.getByRole("button", { name: "Create project" }).first().click();
   await page.getByLabel("Name").fill("Fraud detection");

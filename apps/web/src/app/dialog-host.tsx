@@ -45,7 +45,7 @@ function DialogFor({ dialog: d, close, actions }: { dialog: NonNullable<OverlayS
     case "create-token":
       return <CreateTokenDialog onClose={close} />;
     case "audit-verify":
-      return <AuditVerifyDialog onClose={close} />;
+      return <AuditVerifyDialog result={d.result} onClose={close} />;
     case "shortcuts-help":
       return (
         <Dialog title="Keyboard shortcuts" onClose={close} wide>

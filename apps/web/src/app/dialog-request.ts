@@ -1,4 +1,4 @@
-import type { Environment, Member, Project, Role, Team } from "@meridian/core";
+import type { AuditVerifyResult, Environment, Member, Project, Role, Team } from "@meridian/core";
 
 /** Every dialog an action can open; the dialog host renders the matching component. */
 export type DialogRequest =
@@ -14,5 +14,5 @@ export type DialogRequest =
   | { kind: "role-editor"; role: Role | null }
   | { kind: "create-binding" }
   | { kind: "create-token" }
-  | { kind: "audit-verify" }
+  | { kind: "audit-verify"; result: Promise<AuditVerifyResult> }
   | { kind: "shortcuts-help" };

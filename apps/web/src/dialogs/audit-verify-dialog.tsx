@@ -1,37 +1,37 @@
 import type { AuditVerifyResult } from "@meridian/core";
 import { useEffect, useState } from "react";
-import { api } from "../api/client";
+import { verifyChain } from "../actions/catalog";
 import { errorMessage } from "../api/errors";
 import { useActionContext } from "../actions/action-context";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { Alert, Badge, Spinner } from "../ui/feedback";
 
-/** Runs verifyAuditLog once when opened and shows ok, or each problem with its seq and kind. */
-export function AuditVerifyDialog({ onClose }: { onClose: () => void }) {
+/** Shows the result of a verification the command started: ok, or each problem with its seq and kind. */
+export function AuditVerifyDialog({ result: initial, onClose }: { result: Promise<AuditVerifyResult>; onClose: () => void }) {
   const ctx = useActionContext();
+  const [pending, setPending] = useState(initial);
   const [result, setResult] = useState<AuditVerifyResult | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     let live = true;
     setResult(null);
     setError(null);
-    api.call("verifyAuditLog", { params: { orgId: ctx.orgId ?? "" } }).then(
+    pending.then(
       (r) => live && setResult(r),
       (e) => live && setError(e),
     );
     return () => {
       live = false;
     };
-  }, [ctx.orgId, attempt]);
+  }, [pending]);
   return (
     <Dialog
       title="Verify audit chain"
       onClose={onClose}
       footer={
         <>
-          <Button onClick={() => setAttempt((a) => a + 1)} disabled={!result && !error}>
+          <Button onClick={() => setPending(verifyChain(ctx.orgId))} disabled={!result && !error}>
             Verify again
           </Button>
           <Button variant="primary" onClick={onClose}>
