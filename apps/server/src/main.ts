@@ -11,6 +11,7 @@ import type { Config } from "./config.js";
 import { buildApp } from "./http/app.js";
 import type { Handlers, RequestContext } from "./http/context.js";
 import { createMetrics } from "./http/metrics.js";
+import { createReadCache } from "./http/read-cache.js";
 import { createAuthenticator } from "./identity/authenticator.js";
 import { createIdentityHandlers } from "./identity/identity-handlers.js";
 import { createLoginThrottle } from "./identity/login-throttle.js";
@@ -76,6 +77,7 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
     const access = createAccessService({ db });
     const auth = createAuthenticator({ db, policy: { idleMs: config.sessionIdleMinutes * 60_000, absoluteMs: config.sessionAbsoluteHours * 3_600_000 } });
     const metrics = createMetrics();
+    const readCache = await createReadCache({ db });
     const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.smtpFrom) : null;
     const publicUrl = (ctx: RequestContext) => {
       if (config.publicUrl) return config.publicUrl.replace(/\/$/, "");
@@ -104,6 +106,7 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
       now: () => new Date(),
       listUserOrgIds,
       onAudit: () => metrics.auditEvents.inc(),
+      readCache,
       logLevel: config.logLevel,
       trustProxy: config.trustProxy === "true",
       webDir: config.webDir ?? defaultWebDir,
@@ -116,7 +119,10 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
     const port = typeof address === "object" && address ? address.port : config.port;
     const runRetention = () =>
       purgeExpiredAuditEvents(db, new Date())
-        .then((r) => r.length > 0 && app.log.info({ purged: r }, "audit retention"))
+        .then((r) => {
+          for (const p of r) readCache.invalidate(p.orgId);
+          if (r.length > 0) app.log.info({ purged: r }, "audit retention");
+        })
         .catch((err: unknown) => app.log.error({ err }, "audit retention failed"));
     const retentionTimer = setInterval(runRetention, 3_600_000);
     retentionTimer.unref();
@@ -130,6 +136,7 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
         shuttingDown = true;
         clearInterval(retentionTimer);
         await app.close();
+        await readCache.close();
         await db.close();
         await embedded?.stop();
       },

@@ -75,6 +75,27 @@ describe("external PostgreSQL (Debian's postgresql server)", () => {
     }
   });
 
+  it("two processes on one database: a change through one invalidates the other's cached reads", async () => {
+    const one = await startTestServer({ databaseUrl: pg.url });
+    const two = await startTestServer({ databaseUrl: pg.url });
+    try {
+      const a = await loginAs(one.baseUrl, "admin", one.adminPassword);
+      const b = await loginAs(two.baseUrl, "admin", two.adminPassword);
+      const before = await b.client.call("listProjects", { params: { orgId: "default" } });
+      await b.client.call("listProjects", { params: { orgId: "default" } }); // now cached in process two
+      await a.client.call("createProject", { params: { orgId: "default" }, body: { slug: "from-one", name: "From one" } });
+      let after = before;
+      for (let i = 0; i < 50 && after.items.length === before.items.length; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        after = await b.client.call("listProjects", { params: { orgId: "default" } });
+      }
+      expect(after.items.map((p) => p.slug)).toContain("from-one");
+    } finally {
+      await one.stop();
+      await two.stop();
+    }
+  });
+
   it("/readyz reports an unreachable database", async () => {
     const server = await startTestServer({ databaseUrl: pg.url });
     try {

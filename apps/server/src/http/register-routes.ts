@@ -10,6 +10,7 @@ import type { Authenticator } from "../identity/authenticator.js";
 import { sessionCookie } from "../identity/authenticator.js";
 import { safeEqual } from "../identity/secrets.js";
 import type { Actor, Handlers, RawResponse, RequestContext } from "./context.js";
+import type { ReadCache } from "./read-cache.js";
 
 export interface RouteDeps {
   db: Database;
@@ -20,6 +21,7 @@ export interface RouteDeps {
   /** Organizations a user belongs to, for events that have no organization in their path. */
   listUserOrgIds(db: Queryable, userId: string): Promise<string[]>;
   onAudit?: () => void;
+  readCache?: ReadCache;
 }
 
 const unsafeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -84,7 +86,9 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     else if (ctx.actor && !ctx.org) orgIds = await deps.listUserOrgIds(db, ctx.actor.userId);
     else orgIds = [];
     if (orgIds.length === 0) orgIds = [null];
+    const written: string[] = [];
     for (const orgId of orgIds) {
+      if (orgId) written.push(orgId);
       await appendAuditEvent(db, {
         orgId,
         time: ctx.now,
@@ -99,6 +103,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
       });
       deps.onAudit?.();
     }
+    return written;
   }
 
   for (const [id, def] of Object.entries(routes) as [RouteId, RouteDef][]) {
@@ -185,14 +190,24 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
           // 4. do it
           let out: unknown;
           if (mutation) {
+            let changed: string[] = [];
             out = await deps.db.transaction(async (tx) => {
               ctx.db = tx;
               const result = await handler(ctx, input);
-              await writeAudit(tx, ctx, def.audit as string, "success");
+              changed = await writeAudit(tx, ctx, def.audit as string, "success");
               return result;
             });
             ctx.db = deps.db;
+            for (const orgId of changed) deps.readCache?.invalidate(orgId);
             for (const fn of pending) await fn();
+          } else if (deps.readCache && ctx.org && ctx.actor && !def.produces) {
+            // Reads of an organization are cached per caller until the organization changes.
+            const key = `${id}|${ctx.actor.kind === "token" ? `t:${ctx.actor.tokenId}` : ctx.actor.userId}|${req.url}`;
+            const cached = deps.readCache.get(ctx.org.id, key);
+            if (cached !== undefined) return sendResult(reply, def, cached);
+            const version = deps.readCache.versionOf(ctx.org.id);
+            out = await handler(ctx, input);
+            deps.readCache.set(ctx.org.id, key, out, version);
           } else {
             out = await handler(ctx, input);
           }

@@ -26,8 +26,7 @@ interface EnvRow {
   created_at: string;
 }
 
-const projectSelect = `SELECT p.id, p.slug, p.name, p.description, p.team_id, p.created_at,
-  (SELECT count(*)::int FROM environments e WHERE e.project_id = p.id) AS environment_count FROM projects p`;
+const projectSelect = "SELECT p.id, p.slug, p.name, p.description, p.team_id, p.created_at, p.environment_count FROM projects p";
 const toProject = (r: ProjectRow): Project => ({
   id: r.id,
   slug: r.slug,

@@ -15,8 +15,7 @@ interface TeamRow {
   member_count: number;
   created_at: string;
 }
-const teamSelect = `SELECT t.id, t.slug, t.name, t.description, t.created_at,
-  (SELECT count(*)::int FROM team_members tm WHERE tm.team_id = t.id) AS member_count FROM teams t`;
+const teamSelect = "SELECT t.id, t.slug, t.name, t.description, t.created_at, t.member_count FROM teams t";
 const toTeam = (r: TeamRow): Team => ({ id: r.id, slug: r.slug, name: r.name, description: r.description, memberCount: r.member_count, createdAt: r.created_at });
 
 export async function getTeamRow(db: Queryable, orgId: string, teamId: string): Promise<TeamRow> {
