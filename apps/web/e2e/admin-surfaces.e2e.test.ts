@@ -213,4 +213,32 @@ describe("web UI: management surfaces", () => {
     await page.keyboard.press("t");
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
   });
+
+  it("jumps to a project by name from the command palette", async () => {
+    await page.goto(`${server.baseUrl}/orgs/acme-labs/teams`);
+    await page.keyboard.press("Control+k");
+    await page.getByPlaceholder("Type a command or search…").fill("ledger");
+    await page.getByRole("option", { name: /Open project Ledger/ }).waitFor();
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/orgs\/acme-labs\/projects\/[0-9a-f-]{36}$/);
+    await page.getByRole("heading", { name: "Ledger" }).waitFor();
+  });
+
+  it("renames the organization, sets audit retention, then deletes it", async () => {
+    await page.getByRole("link", { name: "Settings" }).click();
+    await page.getByLabel("Name").fill("Acme Research");
+    await page.getByLabel("Keep audit events forever").uncheck();
+    await page.getByLabel("Keep audit events for (days)").fill("90");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await page.getByText("Settings saved").waitFor();
+    const api = await loginAs(server.baseUrl, "admin", server.adminPassword);
+    const org = await api.client.call("getOrg", { params: { orgId: "acme-labs" } });
+    expect([org.name, org.auditRetentionDays]).toEqual(["Acme Research", 90]);
+    await page.getByRole("button", { name: "Switch organization" }).getByText("Acme Research").waitFor();
+
+    await page.getByRole("button", { name: "Delete organization" }).click();
+    await confirm(page);
+    await page.waitForURL((url) => /\/orgs\/[^/]+\/projects$/.test(url.pathname) && !url.pathname.includes("acme-labs"));
+    await expect(api.client.call("getOrg", { params: { orgId: "acme-labs" } })).rejects.toMatchObject({ status: 404 });
+  });
 });

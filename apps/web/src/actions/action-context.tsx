@@ -4,8 +4,8 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "@tanstack/react-router";
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from "react";
 import { api, setCsrfToken } from "../api/client";
-import { errorMessage } from "../api/errors";
-import { afterWrite } from "../api/hooks";
+import { errorMessage, isUnauthenticated } from "../api/errors";
+import { afterWrite, useApiQuery } from "../api/hooks";
 import { useOrgAccess } from "../access/org-access";
 import type { DialogRequest } from "../app/dialog-request";
 import { useMe } from "../app/session";
@@ -13,7 +13,7 @@ import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { nextTheme, setTheme, useTheme } from "../ui/theme";
 import { useToast } from "../ui/toast";
-import { globalActions, orgSwitchActions } from "./catalog";
+import { globalActions, orgSwitchActions, projectJumpActions } from "./catalog";
 import type { ActionContext, GlobalAction } from "./registry";
 import { useShortcuts } from "./use-shortcuts";
 
@@ -70,10 +70,11 @@ export function ActionsProvider({
         return out;
       } catch (err) {
         notify("error", errorMessage(err));
+        if (isUnauthenticated(err)) void router.navigate({ to: "/login", search: { next: router.state.location.href } });
         return undefined;
       }
     },
-    [queryClient, notify],
+    [queryClient, notify, router],
   );
 
   const ctx = useMemo<ActionContext>(
@@ -114,6 +115,9 @@ export function ActionsProvider({
 
   const actions = useMemo<GlobalAction[]>(() => [...Object.values(globalActions), ...orgSwitchActions(me.data)], [me.data]);
   useShortcuts(actions, ctx, true);
+  // Projects are fetched only while the palette is open, to jump to one by name.
+  const projects = useApiQuery("listProjects", { params: { orgId: orgId ?? "" }, query: { limit: 100, sort: "name" } }, { enabled: palette && !!orgId });
+  const paletteActions = useMemo(() => [...actions, ...projectJumpActions(projects.data?.items ?? [])], [actions, projects.data]);
 
   function answer(v: boolean) {
     confirm?.resolve(v);
@@ -123,7 +127,7 @@ export function ActionsProvider({
   return (
     <Ctx.Provider value={ctx}>
       {children}
-      {renderOverlays({ dialog, palette, actions, close: () => setDialog(null), closePalette: () => setPalette(false) })}
+      {renderOverlays({ dialog, palette, actions: paletteActions, close: () => setDialog(null), closePalette: () => setPalette(false) })}
       {confirm ? (
         <Dialog
           title="Are you sure?"

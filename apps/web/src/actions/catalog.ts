@@ -1,4 +1,4 @@
-import type { ApiToken, Environment, Invitation, Me, Member, Permission, Project, Role, RoleBinding, Session, Team } from "@meridian/core";
+import type { ApiToken, Environment, Invitation, Me, Member, Organization, Permission, Project, Role, RoleBinding, Session, Team } from "@meridian/core";
 import { api } from "../api/client";
 import type { Action, GlobalAction } from "./registry";
 
@@ -24,6 +24,7 @@ export const globalActions = {
   goRoles: nav("roles", "roles", "roles", "g r", "permissions bindings rbac"),
   goTokens: nav("tokens", "API tokens", "tokens", "g k", "api keys"),
   goAudit: nav("audit", "audit log", "audit", "g a", "events history", "audit:read"),
+  goSettings: nav("settings", "organization settings", "settings", "g o", "rename retention delete organization"),
   goProfile: { id: "nav.profile", label: "Go to profile", section: "Navigate", shortcut: "g u", keywords: "account password", perform: (ctx) => ctx.navigate("/me/profile") },
   goSessions: { id: "nav.sessions", label: "Go to sessions", section: "Navigate", shortcut: "g s", keywords: "devices logins", perform: (ctx) => ctx.navigate("/me/sessions") },
   createProject: { id: "project.create", label: "Create project", section: "Create", shortcut: "c p", requires: "project:create", perform: (ctx) => ctx.open({ kind: "create-project" }) },
@@ -50,6 +51,33 @@ export function orgSwitchActions(me: Me | undefined): GlobalAction[] {
     perform: (ctx) => ctx.navigate(`/orgs/${o.slug}/projects`),
   }));
 }
+
+/** Palette entries that jump straight to a project. */
+export function projectJumpActions(projects: readonly Project[]): GlobalAction[] {
+  return projects.map((p) => ({
+    id: `project.jump.${p.id}`,
+    label: `Open project ${p.name}`,
+    section: "Projects",
+    keywords: p.slug,
+    needsOrg: true,
+    perform: (ctx) => ctx.navigate(orgPath(ctx, `projects/${p.id}`)),
+  }));
+}
+
+export const orgActions = {
+  remove: {
+    id: "org.delete",
+    label: "Delete organization",
+    section: "Organizations",
+    danger: true,
+    requires: "organization:delete",
+    perform: async (ctx, o) => {
+      if (!(await ctx.confirm(`Delete ${o.name} and everything in it? This cannot be undone.`, { confirmLabel: `Delete ${o.slug}`, danger: true }))) return;
+      const ok = await ctx.run("deleteOrg", { params: { orgId: o.slug } }, `Deleted ${o.name}`);
+      if (ok) ctx.navigate("/");
+    },
+  },
+} satisfies Record<string, Action<Organization>>;
 
 /** Commands on one row of a list; rendered as row buttons with the same enabling rules. */
 export const projectActions = {

@@ -19,6 +19,7 @@ const navItems = [
   { label: "Roles", rest: "roles", action: globalActions.goRoles, icon: "◆" },
   { label: "Tokens", rest: "tokens", action: globalActions.goTokens, icon: "⌁" },
   { label: "Audit log", rest: "audit", action: globalActions.goAudit, icon: "☰" },
+  { label: "Settings", rest: "settings", action: globalActions.goSettings, icon: "⚙" },
 ] as const;
 
 export function AppShell() {

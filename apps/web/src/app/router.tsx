@@ -10,6 +10,7 @@ import { ProjectDetailPage } from "../pages/project-detail-page";
 import { ProjectsPage } from "../pages/projects-page";
 import { RolesPage } from "../pages/roles-page";
 import { SessionsPage } from "../pages/sessions-page";
+import { SettingsPage } from "../pages/settings-page";
 import { TeamsPage } from "../pages/teams-page";
 import { TokensPage } from "../pages/tokens-page";
 import { EmptyState, ErrorState, Spinner } from "../ui/feedback";
@@ -52,6 +53,7 @@ const invitationsRoute = createRoute({ getParentRoute: () => orgRoute, path: "/i
 const rolesRoute = createRoute({ getParentRoute: () => orgRoute, path: "/roles", component: RolesPage });
 const tokensRoute = createRoute({ getParentRoute: () => orgRoute, path: "/tokens", component: TokensPage });
 const auditRoute = createRoute({ getParentRoute: () => orgRoute, path: "/audit", validateSearch: parseAuditSearch, component: AuditPage });
+const settingsRoute = createRoute({ getParentRoute: () => orgRoute, path: "/settings", component: SettingsPage });
 const profileRoute = createRoute({ getParentRoute: () => shellRoute, path: "/me/profile", component: ProfilePage });
 const sessionsRoute = createRoute({ getParentRoute: () => shellRoute, path: "/me/sessions", component: SessionsPage });
 
@@ -60,7 +62,7 @@ const routeTree = rootRoute.addChildren([
   inviteRoute,
   shellRoute.addChildren([
     homeRoute,
-    orgRoute.addChildren([orgIndexRoute, projectsRoute, projectRoute, teamsRoute, membersRoute, invitationsRoute, rolesRoute, tokensRoute, auditRoute]),
+    orgRoute.addChildren([orgIndexRoute, projectsRoute, projectRoute, teamsRoute, membersRoute, invitationsRoute, rolesRoute, tokensRoute, auditRoute, settingsRoute]),
     profileRoute,
     sessionsRoute,
   ]),
