@@ -22,8 +22,9 @@ function runCannon(opts: autocannon.Options): Promise<autocannon.Result> {
 
 const pct = (r: autocannon.Result, p: "p50" | "p99" | "p99_9") => (r.latency as unknown as Record<string, number>)[p];
 
-async function benchList(): Promise<void> {
-  const server = await startTestServer({ env: { MERIDIAN_LOG_LEVEL: "error" } });
+async function benchList(readCache: "on" | "off"): Promise<void> {
+  console.log(`-- read cache ${readCache}`);
+  const server = await startTestServer({ env: { MERIDIAN_LOG_LEVEL: "error", MERIDIAN_READ_CACHE: readCache } });
   try {
     const admin = await loginAs(server.baseUrl, "admin", server.adminPassword);
     for (let i = 0; i < 50; i++) await admin.client.call("createProject", { params: { orgId: "default" }, body: { slug: `project-${i}`, name: `Project ${i}`, environments: ["dev"] } });
@@ -108,5 +109,6 @@ async function timeStart(dataDir: string): Promise<number> {
   return ms;
 }
 
-await benchList();
+await benchList("on");
+await benchList("off");
 await benchColdStart();

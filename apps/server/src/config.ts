@@ -20,6 +20,7 @@ const Config = z.object({
   smtpFrom: z.string().default("Meridian <meridian@localhost>"),
   webDir: z.string().optional(),
   trustProxy: z.enum(["true", "false"]).default("false"),
+  readCache: z.enum(["on", "off"]).default("on"),
   /** Lower the argon2 cost for test suites that create many users; never in production. */
   fastPasswordHashing: z.enum(["true", "false"]).default("false"),
 });
@@ -41,6 +42,7 @@ const envNames: Record<keyof z.infer<typeof Config>, string> = {
   webDir: "MERIDIAN_WEB_DIR",
   trustProxy: "MERIDIAN_TRUST_PROXY",
   fastPasswordHashing: "MERIDIAN_FAST_PASSWORD_HASHING",
+  readCache: "MERIDIAN_READ_CACHE",
 };
 const secretKeys = new Set(["databaseUrl", "bootstrapPassword", "smtpUrl"]);
 

@@ -77,7 +77,7 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
     const access = createAccessService({ db });
     const auth = createAuthenticator({ db, policy: { idleMs: config.sessionIdleMinutes * 60_000, absoluteMs: config.sessionAbsoluteHours * 3_600_000 } });
     const metrics = createMetrics();
-    const readCache = await createReadCache({ db });
+    const readCache = config.readCache === "on" ? await createReadCache({ db }) : null;
     const mailer = config.smtpUrl ? createSmtpMailer(config.smtpUrl, config.smtpFrom) : null;
     const publicUrl = (ctx: RequestContext) => {
       if (config.publicUrl) return config.publicUrl.replace(/\/$/, "");
@@ -106,7 +106,7 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
       now: () => new Date(),
       listUserOrgIds,
       onAudit: () => metrics.auditEvents.inc(),
-      readCache,
+      readCache: readCache ?? undefined,
       logLevel: config.logLevel,
       trustProxy: config.trustProxy === "true",
       webDir: config.webDir ?? defaultWebDir,
@@ -120,7 +120,7 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
     const runRetention = () =>
       purgeExpiredAuditEvents(db, new Date())
         .then((r) => {
-          for (const p of r) readCache.invalidate(p.orgId);
+          for (const p of r) readCache?.invalidate(p.orgId);
           if (r.length > 0) app.log.info({ purged: r }, "audit retention");
         })
         .catch((err: unknown) => app.log.error({ err }, "audit retention failed"));
@@ -136,7 +136,7 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
         shuttingDown = true;
         clearInterval(retentionTimer);
         await app.close();
-        await readCache.close();
+        await readCache?.close();
         await db.close();
         await embedded?.stop();
       },
