@@ -7,7 +7,7 @@ import { chromiumArgs, chromiumPath } from "./browser";
 
 const [baseUrl = "http://127.0.0.1:5173", username = "admin", password = "admin-password-123", outDir = "/tmp/shots"] = process.argv.slice(2);
 
-const pages = ["projects", "members", "invitations", "roles", "tokens", "audit", "teams"];
+const pages = ["projects", "members", "invitations", "roles", "tokens", "audit", "teams", "settings"];
 
 async function dialogShots(page: import("playwright-core").Page, org: string, suffix: string) {
   const shot = async (name: string) => {
