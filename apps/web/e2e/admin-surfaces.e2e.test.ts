@@ -132,9 +132,15 @@ describe("web UI: management surfaces", () => {
     const bindings = await api.client.call("listRoleBindings", { params: { orgId: "acme-labs" }, query: { roleId: custom?.id } });
     expect(bindings.items.map((b) => [b.subject.kind, b.subject.name, b.scope.kind])).toEqual([["team", "Platform", "project"]]);
 
-    await binding.getByRole("button", { name: "Remove" }).click();
+    // The project page lists who has access to it.
+    await page.getByRole("link", { name: "Projects" }).click();
+    await page.getByRole("link", { name: "Ledger" }).click();
+    const access = page.locator('[data-resource="role-bindings"] tr[data-row]', { hasText: "Release manager" });
+    await access.getByText("Platform").waitFor();
+    await access.getByRole("button", { name: "Remove" }).click();
     await confirm(page);
-    await binding.waitFor({ state: "detached" });
+    await access.waitFor({ state: "detached" });
+    await page.getByText("No project-specific roles").waitFor();
   });
 
   it("creates a token shown once, which works until revoked", async () => {

@@ -41,7 +41,7 @@ function DialogFor({ dialog: d, close, actions }: { dialog: NonNullable<OverlayS
     case "role-editor":
       return <RoleEditorDialog role={d.role} onClose={close} />;
     case "create-binding":
-      return <CreateBindingDialog onClose={close} />;
+      return <CreateBindingDialog initialScope={d.scope} onClose={close} />;
     case "create-token":
       return <CreateTokenDialog onClose={close} />;
     case "audit-verify":

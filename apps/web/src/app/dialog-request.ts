@@ -12,7 +12,7 @@ export type DialogRequest =
   | { kind: "member-roles"; member: Member }
   | { kind: "create-invitation" }
   | { kind: "role-editor"; role: Role | null }
-  | { kind: "create-binding" }
+  | { kind: "create-binding"; scope?: { kind: "project" | "environment"; projectId: string; environmentId?: string } }
   | { kind: "create-token" }
   | { kind: "audit-verify"; result: Promise<AuditVerifyResult> }
   | { kind: "shortcuts-help" };

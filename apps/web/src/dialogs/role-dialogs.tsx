@@ -125,7 +125,7 @@ export function RoleEditorDialog({ role, onClose }: { role: Role | null; onClose
   );
 }
 
-export function CreateBindingDialog({ onClose }: { onClose: () => void }) {
+export function CreateBindingDialog({ onClose, initialScope }: { onClose: () => void; initialScope?: { kind: "project" | "environment"; projectId: string; environmentId?: string } }) {
   const ctx = useActionContext();
   const orgId = ctx.orgId ?? "";
   const roles = useApiQuery("listRoles", { params: { orgId }, query: { limit: 500 } });
@@ -134,7 +134,9 @@ export function CreateBindingDialog({ onClose }: { onClose: () => void }) {
   const [roleId, setRoleId] = useState("");
   const [subjectKind, setSubjectKind] = useState<"user" | "team">("user");
   const [subjectId, setSubjectId] = useState("");
-  const [scope, setScope] = useState<{ kind: BindingScope["kind"]; projectId: string; environmentId: string }>({ kind: "organization", projectId: "", environmentId: "" });
+  const [scope, setScope] = useState<ScopeDraft>(
+    initialScope ? { kind: initialScope.kind, projectId: initialScope.projectId, environmentId: initialScope.environmentId ?? "" } : { kind: "organization", projectId: "", environmentId: "" },
+  );
   const create = useApiMutation("createRoleBinding");
   const form = useFormSubmit(
     () => create.mutateAsync({ params: { orgId }, body: { roleId, subject: { kind: subjectKind, id: subjectId }, scope: toScope(scope) } }),

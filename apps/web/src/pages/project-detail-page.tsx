@@ -6,6 +6,7 @@ import { environmentActions, projectActions } from "../actions/catalog";
 import type { Action } from "../actions/registry";
 import { useApiQuery } from "../api/hooks";
 import { PageHeader } from "../resources/resource-list";
+import { ProjectAccess } from "./project-access";
 import { Badge, EmptyState, ErrorState, formatTime, Spinner } from "../ui/feedback";
 
 const addEnvironment: Action<{ nextPosition: number; project: Project }> = {
@@ -77,6 +78,7 @@ export function ProjectDetailPage() {
           <EnvironmentRow key={e.id} env={e} prev={items[i - 1]} next={items[i + 1]} />
         ))}
       </ol>
+      <ProjectAccess project={p} />
     </section>
   );
 }
