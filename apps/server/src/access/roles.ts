@@ -4,7 +4,7 @@ import { buildKeyset, finishPage, type Queryable } from "@meridian/db";
 import { diff } from "../identity/identity-handlers.js";
 import type { Access, Handlers } from "../http/context.js";
 import { requireAccess, requireOrg } from "../http/context.js";
-import { isUniqueViolation } from "../orgs/sql-errors.js";
+import { insertUnique, slugTaken } from "../orgs/sql-errors.js";
 import type { AccessService } from "./access-service.js";
 
 export interface RoleRow {
@@ -66,20 +66,10 @@ export function createRoleHandlers(deps: { access: AccessService }): RoleHandler
       const perms = validatePermissions(body.permissions);
       assertMayDefine(requireAccess(ctx), perms);
       const id = randomUUID();
-      try {
-        await ctx.db.query("INSERT INTO roles (id, org_id, slug, name, description, permissions, builtin, created_at) VALUES ($1,$2,$3,$4,$5,$6,false,$7)", [
-          id,
-          org.id,
-          body.slug,
-          body.name,
-          body.description,
-          perms,
-          ctx.now.toISOString(),
-        ]);
-      } catch (e) {
-        if (isUniqueViolation(e)) throw new AppError("conflict", `the role slug ${body.slug} is taken`, { details: { issues: [{ path: "body.slug", message: "taken" }] } });
-        throw e;
-      }
+      await insertUnique(
+        ctx.db.query("INSERT INTO roles (id, org_id, slug, name, description, permissions, builtin, created_at) VALUES ($1,$2,$3,$4,$5,$6,false,$7)", [id, org.id, body.slug, body.name, body.description, perms, ctx.now.toISOString()]),
+        () => slugTaken(body.slug, "this organization's roles"),
+      );
       ctx.audit.target = { type: "role", id, name: body.slug };
       ctx.audit.summary = { permissions: perms };
       return toRole(await getRoleRow(ctx.db, org.id, id));

@@ -5,7 +5,7 @@ import type { AccessService } from "../access/access-service.js";
 import { diff } from "../identity/identity-handlers.js";
 import type { Handlers } from "../http/context.js";
 import { requireActor, requireOrg } from "../http/context.js";
-import { isUniqueViolation } from "./sql-errors.js";
+import { insertUnique, slugTaken } from "./sql-errors.js";
 
 interface OrgRow {
   id: string;
@@ -25,19 +25,11 @@ export const toOrganization = (r: OrgRow): Organization => ({
 /** Creates an organization with its built-in roles and makes `ownerId` its owner. */
 export async function createOrganizationRecords(tx: Queryable, input: { slug: string; name: string; ownerId: string }, now: Date): Promise<OrgRow> {
   const id = randomUUID();
-  let org: OrgRow;
-  try {
-    const r = await tx.query<OrgRow>("INSERT INTO organizations (id, slug, name, created_at) VALUES ($1, $2, $3, $4) RETURNING *", [
-      id,
-      input.slug,
-      input.name,
-      now.toISOString(),
-    ]);
-    org = r.rows[0] as OrgRow;
-  } catch (e) {
-    if (isUniqueViolation(e)) throw new AppError("conflict", `the organization slug ${input.slug} is taken`, { details: { issues: [{ path: "slug", message: "taken" }] } });
-    throw e;
-  }
+  const r = await insertUnique(
+    tx.query<OrgRow>("INSERT INTO organizations (id, slug, name, created_at) VALUES ($1, $2, $3, $4) RETURNING *", [id, input.slug, input.name, now.toISOString()]),
+    () => slugTaken(input.slug, "Meridian (organization slugs are global)"),
+  );
+  const org = r.rows[0] as OrgRow;
   let ownerRoleId = "";
   for (const role of builtinRoles) {
     const roleId = randomUUID();

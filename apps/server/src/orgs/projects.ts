@@ -5,7 +5,7 @@ import type { AccessService } from "../access/access-service.js";
 import { diff } from "../identity/identity-handlers.js";
 import type { Handlers } from "../http/context.js";
 import { requireAccess, requireOrg } from "../http/context.js";
-import { isUniqueViolation } from "./sql-errors.js";
+import { insertUnique, slugTaken } from "./sql-errors.js";
 
 interface ProjectRow {
   id: string;
@@ -65,19 +65,16 @@ async function assertTeamInOrg(db: Queryable, orgId: string, teamId: string | nu
   const r = await db.query("SELECT 1 FROM teams WHERE org_id = $1 AND id = $2", [orgId, teamId]);
   if (r.rowCount === 0) throw new AppError("not_found", "team not found", { details: { issues: [{ path: "body.teamId", message: "no such team" }] } });
 }
-const taken = (what: string, slug: string) => new AppError("conflict", `the slug ${slug} is taken in this ${what}`, { details: { issues: [{ path: "body.slug", message: "taken" }] } });
 
 async function insertEnvironment(db: Queryable, orgId: string, projectId: string, e: { slug: string; name?: string; protected?: boolean; position: number }, now: Date): Promise<EnvRow> {
-  try {
-    const r = await db.query<EnvRow>(
+  const r = await insertUnique(
+    db.query<EnvRow>(
       `INSERT INTO environments (id, org_id, project_id, slug, name, position, protected, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING *`,
       [randomUUID(), orgId, projectId, e.slug, e.name ?? titleOf(e.slug), e.position, e.protected ?? isProdLike(e.slug), now.toISOString()],
-    );
-    return r.rows[0] as EnvRow;
-  } catch (err) {
-    if (isUniqueViolation(err)) throw taken("project", e.slug);
-    throw err;
-  }
+    ),
+    () => slugTaken(e.slug, "this project"),
+  );
+  return r.rows[0] as EnvRow;
 }
 
 type ProjectHandlers = Pick<
@@ -103,20 +100,10 @@ export function createProjectHandlers(deps: { access: AccessService }): ProjectH
       const org = requireOrg(ctx);
       await assertTeamInOrg(ctx.db, org.id, body.teamId);
       const id = randomUUID();
-      try {
-        await ctx.db.query("INSERT INTO projects (id, org_id, slug, name, description, team_id, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)", [
-          id,
-          org.id,
-          body.slug,
-          body.name,
-          body.description,
-          body.teamId,
-          ctx.now.toISOString(),
-        ]);
-      } catch (e) {
-        if (isUniqueViolation(e)) throw taken("organization", body.slug);
-        throw e;
-      }
+      await insertUnique(
+        ctx.db.query("INSERT INTO projects (id, org_id, slug, name, description, team_id, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)", [id, org.id, body.slug, body.name, body.description, body.teamId, ctx.now.toISOString()]),
+        () => slugTaken(body.slug, "this organization"),
+      );
       const envs = [...new Set(body.environments ?? defaultEnvironments)];
       for (const [i, slug] of envs.entries()) await insertEnvironment(ctx.db, org.id, id, { slug, position: i }, ctx.now);
       ctx.audit.target = { type: "project", id, name: body.slug };

@@ -5,7 +5,7 @@ import type { AccessService } from "../access/access-service.js";
 import { diff } from "../identity/identity-handlers.js";
 import type { Handlers } from "../http/context.js";
 import { requireOrg } from "../http/context.js";
-import { isUniqueViolation } from "./sql-errors.js";
+import { insertUnique, slugTaken } from "./sql-errors.js";
 
 interface TeamRow {
   id: string;
@@ -24,8 +24,6 @@ export async function getTeamRow(db: Queryable, orgId: string, teamId: string): 
   return r.rows[0];
 }
 
-const slugTaken = (slug: string) => new AppError("conflict", `the slug ${slug} is taken in this organization`, { details: { issues: [{ path: "body.slug", message: "taken" }] } });
-
 type TeamHandlers = Pick<Handlers, "listTeams" | "createTeam" | "getTeam" | "updateTeam" | "deleteTeam" | "listTeamMembers" | "addTeamMember" | "removeTeamMember">;
 
 export function createTeamHandlers(deps: { access: AccessService }): TeamHandlers {
@@ -40,19 +38,10 @@ export function createTeamHandlers(deps: { access: AccessService }): TeamHandler
     async createTeam(ctx, { body }) {
       const org = requireOrg(ctx);
       const id = randomUUID();
-      try {
-        await ctx.db.query("INSERT INTO teams (id, org_id, slug, name, description, created_at) VALUES ($1, $2, $3, $4, $5, $6)", [
-          id,
-          org.id,
-          body.slug,
-          body.name,
-          body.description,
-          ctx.now.toISOString(),
-        ]);
-      } catch (e) {
-        if (isUniqueViolation(e)) throw slugTaken(body.slug);
-        throw e;
-      }
+      await insertUnique(
+        ctx.db.query("INSERT INTO teams (id, org_id, slug, name, description, created_at) VALUES ($1, $2, $3, $4, $5, $6)", [id, org.id, body.slug, body.name, body.description, ctx.now.toISOString()]),
+        () => slugTaken(body.slug, "this organization"),
+      );
       ctx.audit.target = { type: "team", id, name: body.slug };
       ctx.audit.summary = { name: body.name };
       return toTeam(await getTeamRow(ctx.db, org.id, id));

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { Id, Timestamp } from "./common.js";
-import { OrgParams } from "./orgs.js";
 
 export const AuditResult = z.enum(["success", "failure", "denied"]);
 export const AuditEvent = z.object({
