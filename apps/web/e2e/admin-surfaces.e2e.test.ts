@@ -27,6 +27,21 @@ describe("web UI: management surfaces", () => {
     await web?.remove();
   });
 
+  it("returns to a deep link, filters included, after logging in", async () => {
+    const fresh = await newPage(browser, "deep-link");
+    const me = await (await loginAs(server.baseUrl, "admin", server.adminPassword)).client.call("getMe");
+    const slug = me.organizations[0]?.slug ?? "";
+    await fresh.goto(`${server.baseUrl}/orgs/${slug}/audit?action=auth.login`);
+    await fresh.waitForURL(/\/login\?next=/);
+    await fresh.getByLabel("Username").fill("admin");
+    await fresh.getByLabel("Password").fill(server.adminPassword);
+    await fresh.getByRole("button", { name: "Log in" }).click();
+    await fresh.waitForURL(new RegExp(`/orgs/${slug}/audit\\?action=auth\\.login$`));
+    expect(await fresh.getByLabel("Action").inputValue()).toBe("auth.login");
+    await fresh.locator('.vrow[data-action="auth.login"]').first().waitFor();
+    await fresh.context().close();
+  });
+
   it("creates an organization from the switcher and lands in it", async () => {
     await page.getByRole("button", { name: "Switch organization" }).click();
     await page.getByRole("menuitem", { name: /Create organization/ }).click();
@@ -222,6 +237,7 @@ describe("web UI: management surfaces", () => {
 
   it("jumps to a project by name from the command palette", async () => {
     await page.goto(`${server.baseUrl}/orgs/acme-labs/teams`);
+    await page.getByRole("heading", { name: "Teams" }).waitFor();
     await page.keyboard.press("Control+k");
     await page.getByPlaceholder("Type a command or search…").fill("ledger");
     await page.getByRole("option", { name: /Open project Ledger/ }).waitFor();

@@ -31,7 +31,6 @@ export function useApiQuery<K extends RouteId>(
 type PageOf<K extends RouteId> = RouteResponse<Routes[K]> extends { items: infer I; nextCursor: string | null }
   ? { items: I; nextCursor: string | null }
   : never;
-export type ItemOf<K extends RouteId> = RouteResponse<Routes[K]> extends { items: (infer T)[] } ? T : never;
 
 /** Cursor pagination: pages are fetched on demand ("load more" or scrolling near the end). */
 export function useApiInfinite<K extends RouteId>(id: K, input: CallInput<Routes[K]>, opts: { enabled?: boolean } = {}) {

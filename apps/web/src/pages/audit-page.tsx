@@ -173,6 +173,6 @@ function AuditDetails({ event: e, onClose }: { event: AuditEvent; onClose: () =>
   );
 }
 
-export function ResultBadge({ result }: { result: AuditEvent["result"] }) {
+function ResultBadge({ result }: { result: AuditEvent["result"] }) {
   return <Badge tone={result === "success" ? "success" : result === "denied" ? "warning" : "danger"}>{result}</Badge>;
 }

@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useNavigate, useSearch } from "@tanstack/react-router";
+import { useRouter, useSearch } from "@tanstack/react-router";
 import { useState } from "react";
 import { api } from "../api/client";
 import { startSession } from "../app/session";
@@ -8,7 +8,7 @@ import { FormError, TextField, useFormSubmit } from "../ui/form";
 
 export function LoginPage() {
   const search = useSearch({ from: "/login" });
-  const navigate = useNavigate();
+  const router = useRouter();
   const queryClient = useQueryClient();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
@@ -17,7 +17,8 @@ export function LoginPage() {
     async (res) => {
       await startSession(queryClient, res.csrfToken);
       const next = search.next && search.next.startsWith("/") && !search.next.startsWith("//") ? search.next : "/";
-      await navigate({ to: next as never });
+      // `next` is a full local href (path + query), so hand it to history as is.
+      router.history.push(next);
     },
   );
   return (
