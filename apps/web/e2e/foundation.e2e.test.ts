@@ -168,5 +168,23 @@ describe("web UI: organization foundation", () => {
 
     await admin.getByRole("button", { name: "Verify audit chain" }).click();
     await admin.getByText("Chain intact.").waitFor();
+
+    // Someone with database access rewrites history: the same button now names the event and the problem.
+    const db = await server.openDatabase();
+    let tampered: number;
+    try {
+      const row = await db.query<{ seq: string }>("SELECT seq FROM audit_events WHERE action = 'project.create' AND target_name = 'payments-api'");
+      tampered = Number(row.rows[0]?.seq);
+      await db.query("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only");
+      await db.query("UPDATE audit_events SET actor_name = 'mallory' WHERE action = 'project.create' AND target_name = 'payments-api'");
+      await db.query("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only");
+    } finally {
+      await db.close();
+    }
+    await admin.getByRole("button", { name: "Verify again" }).click();
+    const verify = admin.getByRole("dialog", { name: "Verify audit chain" });
+    await verify.getByText(/problems? found/).waitFor();
+    const problem = verify.locator("tbody tr", { hasText: "altered" });
+    expect(await problem.locator("td").first().textContent()).toBe(String(tampered));
   });
 });
