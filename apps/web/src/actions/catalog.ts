@@ -127,6 +127,13 @@ export const environmentActions = {
       await ctx.run("updateEnvironment", { params: envParams(ctx, other), body: { position: t.env.position } });
     },
   },
+  grant: {
+    id: "environment.grant",
+    label: "Grant access",
+    section: "Environments",
+    requires: "rolebinding:create",
+    perform: (ctx, t) => ctx.open({ kind: "create-binding", scope: { kind: "environment", projectId: t.env.projectId, environmentId: t.env.id } }),
+  },
   remove: {
     id: "environment.delete",
     label: "Delete",
@@ -141,6 +148,7 @@ export const environmentActions = {
 } satisfies Record<string, Action<EnvTarget>>;
 
 export const teamActions = {
+  edit: { id: "team.edit", label: "Edit", section: "Teams", requires: "team:update", perform: (ctx, t) => ctx.open({ kind: "edit-team", team: t }) },
   members: { id: "team.members", label: "Members", section: "Teams", requires: "team:read", perform: (ctx, t) => ctx.open({ kind: "team-members", team: t }) },
   remove: {
     id: "team.delete",

@@ -5,7 +5,7 @@ import { AuditVerifyDialog } from "../dialogs/audit-verify-dialog";
 import { CreateInvitationDialog, MemberRolesDialog } from "../dialogs/member-dialogs";
 import { AddEnvironmentDialog, CreateOrgDialog, CreateProjectDialog, EditProjectDialog, RenameEnvironmentDialog } from "../dialogs/project-dialogs";
 import { CreateBindingDialog, RoleEditorDialog } from "../dialogs/role-dialogs";
-import { CreateTeamDialog, TeamMembersDialog } from "../dialogs/team-dialogs";
+import { CreateTeamDialog, EditTeamDialog, TeamMembersDialog } from "../dialogs/team-dialogs";
 import { CreateTokenDialog } from "../dialogs/token-dialogs";
 import { Dialog } from "../ui/dialog";
 
@@ -32,6 +32,8 @@ function DialogFor({ dialog: d, close, actions }: { dialog: NonNullable<OverlayS
       return <RenameEnvironmentDialog environment={d.environment} onClose={close} />;
     case "create-team":
       return <CreateTeamDialog onClose={close} />;
+    case "edit-team":
+      return <EditTeamDialog team={d.team} onClose={close} />;
     case "team-members":
       return <TeamMembersDialog team={d.team} onClose={close} />;
     case "member-roles":

@@ -9,6 +9,7 @@ export type DialogRequest =
   | { kind: "rename-environment"; environment: Environment }
   | { kind: "create-team" }
   | { kind: "team-members"; team: Team }
+  | { kind: "edit-team"; team: Team }
   | { kind: "member-roles"; member: Member }
   | { kind: "create-invitation" }
   | { kind: "role-editor"; role: Role | null }

@@ -34,6 +34,29 @@ export function CreateTeamDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
+export function EditTeamDialog({ team, onClose }: { team: Team; onClose: () => void }) {
+  const ctx = useActionContext();
+  const [name, setName] = useState(team.name);
+  const [description, setDescription] = useState(team.description);
+  const update = useApiMutation("updateTeam");
+  const form = useFormSubmit(
+    () => update.mutateAsync({ params: { orgId: ctx.orgId ?? "", teamId: team.id }, body: { name, description } }),
+    () => {
+      onClose();
+      ctx.notify("success", "Team saved");
+    },
+  );
+  return (
+    <Dialog title={`Edit ${team.name}`} onClose={onClose} footer={<FormFooter onClose={onClose} busy={form.busy} submitLabel="Save" form="edit-team" />}>
+      <form id="edit-team" onSubmit={form.onSubmit} className="form">
+        <FormError error={form.error} fields={form.fields} />
+        <TextField label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} error={form.fields.name} required />
+        <TextField label="Description" value={description} onChange={(e) => setDescription(e.currentTarget.value)} error={form.fields.description} />
+      </form>
+    </Dialog>
+  );
+}
+
 export function TeamMembersDialog({ team, onClose }: { team: Team; onClose: () => void }) {
   const ctx = useActionContext();
   const orgId = ctx.orgId ?? "";

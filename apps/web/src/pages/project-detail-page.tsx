@@ -100,6 +100,7 @@ function EnvironmentRow({ env, prev, next }: { env: Environment; prev?: Environm
         <ActionButton action={environmentActions.move} target={{ env, neighbour: next }} size="sm" label="↓" />
         <ActionButton action={environmentActions.rename} target={{ env }} size="sm" />
         <ActionButton action={environmentActions.protect} target={{ env }} size="sm" />
+        <ActionButton action={environmentActions.grant} target={{ env }} size="sm" />
         <ActionButton action={environmentActions.remove} target={{ env }} size="sm" variant="ghost" />
       </div>
     </li>

@@ -53,7 +53,7 @@ export const teamDescriptor: ResourceDescriptor<Team> = {
     { id: "members", header: "Members", cell: (t) => t.memberCount },
     { id: "description", header: "Description", cell: (t) => <span className="muted cell-text" title={t.description}>{t.description || "—"}</span>, secondary: true },
   ],
-  rowActions: [teamActions.members, teamActions.remove],
+  rowActions: [teamActions.members, teamActions.edit, teamActions.remove],
   createAction: globalActions.createTeam,
   empty: { title: "No teams yet", body: "Teams own projects and receive roles as a group." },
 };
