@@ -75,7 +75,7 @@ export function ProjectDetailPage() {
       ) : null}
       <ol className="env-list">
         {items.map((e, i) => (
-          <EnvironmentRow key={e.id} env={e} prev={items[i - 1]} next={items[i + 1]} />
+          <EnvironmentRow key={e.id} env={e} order={i + 1} prev={items[i - 1]} next={items[i + 1]} />
         ))}
       </ol>
       <ProjectAccess project={p} />
@@ -83,11 +83,13 @@ export function ProjectDetailPage() {
   );
 }
 
-function EnvironmentRow({ env, prev, next }: { env: Environment; prev?: Environment; next?: Environment }) {
+function EnvironmentRow({ env, order, prev, next }: { env: Environment; order: number; prev?: Environment; next?: Environment }) {
   return (
     <li className="env-row" data-env={env.slug}>
       <div className="env-main">
-        <span className="env-pos">{env.position}</span>
+        <span className="env-pos" title={`Position ${env.position}`}>
+          {order}
+        </span>
         <div className="stack">
           <strong>
             {env.name} {env.protected ? <Badge tone="warning">protected</Badge> : null}
