@@ -98,7 +98,7 @@ describe("web UI: management surfaces", () => {
     await qa.getByRole("button", { name: "Protect" }).click();
     await qa.getByText("protected").waitFor();
 
-    await qa.getByRole("button", { name: "↑" }).click();
+    await qa.getByRole("button", { name: "Move up" }).click();
     await page.waitForFunction(() => [...document.querySelectorAll("[data-env]")].map((e) => e.getAttribute("data-env")).join() === "dev,qa,prod");
 
     await page.locator('[data-env="dev"]').getByRole("button", { name: "Delete" }).click();

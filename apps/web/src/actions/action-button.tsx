@@ -36,6 +36,7 @@ export function ActionButton<T>({ action, target, variant, size, label }: Props<
         className={action.danger && variant === "ghost" ? "btn-danger-text" : undefined}
         onClick={onClick}
         data-action={action.id}
+        aria-label={label !== undefined && label !== actionLabel(action, target as T) ? actionLabel(action, target as T) : undefined}
       >
         {text}
       </Button>

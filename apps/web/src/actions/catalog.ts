@@ -101,8 +101,19 @@ const envParams = (ctx: { orgId: string | null }, e: Environment) => ({ orgId: c
 
 export interface EnvTarget {
   env: Environment;
-  /** The environment to swap positions with, when moving. */
-  neighbour?: Environment;
+  /** For moves: every environment of the project in display order, and the direction. */
+  list?: readonly Environment[];
+  delta?: -1 | 1;
+}
+
+/** The project's environments with `env` moved one step; positions become 0..n-1 (also repairs ties). */
+export function reorderEnvironments(list: readonly Environment[], env: Environment, delta: -1 | 1): Environment[] | null {
+  const i = list.findIndex((e) => e.id === env.id);
+  const j = i + delta;
+  if (i < 0 || j < 0 || j >= list.length) return null;
+  const next = [...list];
+  [next[i], next[j]] = [next[j] as Environment, next[i] as Environment];
+  return next;
 }
 
 export const environmentActions = {
@@ -117,14 +128,15 @@ export const environmentActions = {
   },
   move: {
     id: "environment.move",
-    label: "Move",
+    label: (t) => (t.delta === -1 ? "Move up" : "Move down"),
     section: "Environments",
-    enabled: (_ctx, t) => (t.neighbour ? true : "It cannot move further"),
+    enabled: (_ctx, t) => (t.list && t.delta && reorderEnvironments(t.list, t.env, t.delta) ? true : "It cannot move further"),
     perform: async (ctx, t) => {
-      const other = t.neighbour;
-      if (!other) return;
-      await ctx.run("updateEnvironment", { params: envParams(ctx, t.env), body: { position: other.position } });
-      await ctx.run("updateEnvironment", { params: envParams(ctx, other), body: { position: t.env.position } });
+      const next = t.list && t.delta ? reorderEnvironments(t.list, t.env, t.delta) : null;
+      if (!next) return;
+      for (const [position, e] of next.entries()) {
+        if (e.position !== position) await ctx.run("updateEnvironment", { params: envParams(ctx, e), body: { position } });
+      }
     },
   },
   grant: {

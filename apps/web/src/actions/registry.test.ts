@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { accessFrom, permissionsOfRoles } from "../access/org-access";
-import { globalActions, invitationActions, sessionActions } from "./catalog";
+import { globalActions, invitationActions, reorderEnvironments, sessionActions } from "./catalog";
 import { type ActionContext, actionState, type GlobalAction } from "./registry";
 
 function ctxFor(roles: string[], orgId: string | null = "acme"): ActionContext {
@@ -51,5 +51,15 @@ describe("actionState", () => {
     expect(new Set(all.map((a) => a.id)).size).toBe(all.length);
     const keys = all.map((a) => a.shortcut).filter(Boolean);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
+describe("reorderEnvironments", () => {
+  const env = (slug: string, position: number) => ({ id: slug, projectId: "p", slug, name: slug, position, protected: false, createdAt: "" });
+  it("swaps with the neighbour and stops at the ends", () => {
+    const list = [env("dev", 0), env("staging", 1), env("prod", 2)];
+    expect(reorderEnvironments(list, list[2]!, -1)?.map((e) => e.slug)).toEqual(["dev", "prod", "staging"]);
+    expect(reorderEnvironments(list, list[0]!, -1)).toBeNull();
+    expect(reorderEnvironments(list, list[2]!, 1)).toBeNull();
   });
 });

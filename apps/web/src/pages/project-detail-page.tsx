@@ -75,7 +75,7 @@ export function ProjectDetailPage() {
       ) : null}
       <ol className="env-list">
         {items.map((e, i) => (
-          <EnvironmentRow key={e.id} env={e} order={i + 1} prev={items[i - 1]} next={items[i + 1]} />
+          <EnvironmentRow key={e.id} env={e} order={i + 1} list={items} />
         ))}
       </ol>
       <ProjectAccess project={p} />
@@ -83,7 +83,7 @@ export function ProjectDetailPage() {
   );
 }
 
-function EnvironmentRow({ env, order, prev, next }: { env: Environment; order: number; prev?: Environment; next?: Environment }) {
+function EnvironmentRow({ env, order, list }: { env: Environment; order: number; list: Environment[] }) {
   return (
     <li className="env-row" data-env={env.slug}>
       <div className="env-main">
@@ -98,8 +98,8 @@ function EnvironmentRow({ env, order, prev, next }: { env: Environment; order: n
         </div>
       </div>
       <div className="row-actions">
-        <ActionButton action={environmentActions.move} target={{ env, neighbour: prev }} size="sm" label="↑" />
-        <ActionButton action={environmentActions.move} target={{ env, neighbour: next }} size="sm" label="↓" />
+        <ActionButton action={environmentActions.move} target={{ env, list, delta: -1 }} size="sm" label="↑" />
+        <ActionButton action={environmentActions.move} target={{ env, list, delta: 1 }} size="sm" label="↓" />
         <ActionButton action={environmentActions.rename} target={{ env }} size="sm" />
         <ActionButton action={environmentActions.protect} target={{ env }} size="sm" />
         <ActionButton action={environmentActions.grant} target={{ env }} size="sm" />
