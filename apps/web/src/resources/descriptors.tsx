@@ -152,28 +152,36 @@ export const bindingDescriptor: ResourceDescriptor<RoleBinding> = {
   empty: { title: "No role bindings", body: "Grant a role to a member or team at the organization, a project or an environment." },
 };
 
-export const tokenDescriptor: ResourceDescriptor<ApiToken> = {
-  id: "tokens",
-  title: "API tokens",
-  description: "For the CLI, CI and scripts. A token acts with its role, within its scope.",
-  rowKey: (t) => t.id,
-  columns: [
-    { id: "name", header: "Name", cell: (t) => <span className="stack"><strong>{t.name}</strong><code className="muted small">{t.prefix}…</code></span> },
-    { id: "role", header: "Role", cell: (t) => t.roleName },
-    { id: "scope", header: "Scope", cell: (t) => t.scope.kind },
-    { id: "owner", header: "Owner", cell: (t) => t.ownerName, secondary: true },
-    { id: "used", header: "Last used", cell: (t) => (t.lastUsedAt ? `${relativeTime(t.lastUsedAt)}${t.lastUsedIp ? ` from ${t.lastUsedIp}` : ""}` : "never"), secondary: true },
-    {
-      id: "status",
-      header: "Status",
-      cell: (t) =>
-        t.revokedAt ? <Badge>revoked</Badge> : new Date(t.expiresAt) < new Date() ? <Badge tone="warning">expired</Badge> : <Badge tone="success">expires {relativeTime(t.expiresAt)}</Badge>,
-    },
-  ],
-  rowActions: [tokenActions.revoke],
-  createAction: globalActions.createToken,
-  empty: { title: "No API tokens yet", body: "Create one for the CLI or your CI pipeline." },
-};
+export function describeScope(scope: ApiToken["scope"], projectName: (id: string) => string | undefined): string {
+  if (scope.kind === "organization") return "whole organization";
+  const project = projectName(scope.projectId) ?? "a project";
+  return scope.kind === "project" ? `project ${project}` : `an environment of ${project}`;
+}
+
+export function tokenDescriptor(projectName: (id: string) => string | undefined): ResourceDescriptor<ApiToken> {
+  return {
+    id: "tokens",
+    title: "API tokens",
+    description: "For the CLI, CI and scripts. A token acts with its role, within its scope.",
+    rowKey: (t) => t.id,
+    columns: [
+      { id: "name", header: "Name", cell: (t) => <span className="stack"><strong>{t.name}</strong><code className="muted small">{t.prefix}…</code></span> },
+      { id: "role", header: "Role", cell: (t) => t.roleName },
+      { id: "scope", header: "Scope", cell: (t) => describeScope(t.scope, projectName) },
+      { id: "owner", header: "Owner", cell: (t) => t.ownerName, secondary: true },
+      { id: "used", header: "Last used", cell: (t) => (t.lastUsedAt ? `${relativeTime(t.lastUsedAt)}${t.lastUsedIp ? ` from ${t.lastUsedIp}` : ""}` : "never"), secondary: true },
+      {
+        id: "status",
+        header: "Status",
+        cell: (t) =>
+          t.revokedAt ? <Badge>revoked</Badge> : new Date(t.expiresAt) < new Date() ? <Badge tone="warning">expired</Badge> : <Badge tone="success">expires {relativeTime(t.expiresAt)}</Badge>,
+      },
+    ],
+    rowActions: [tokenActions.revoke],
+    createAction: globalActions.createToken,
+    empty: { title: "No API tokens yet", body: "Create one for the CLI or your CI pipeline." },
+  };
+}
 
 export const sessionDescriptor: ResourceDescriptor<Session> = {
   id: "sessions",
