@@ -59,6 +59,9 @@ function Layout({ children }: { children: React.ReactNode }) {
   useEffect(() => setNavOpen(false), [location.pathname]);
   return (
     <div className={`shell${navOpen ? " nav-open" : ""}`}>
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
       <aside className="sidebar" aria-label="Main navigation">
         <div className="brand">
           <img src="/favicon.svg" alt="" width={22} height={22} />

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { type ReactNode, useEffect } from "react";
 import { ActionButton } from "../actions/action-button";
 import { Button } from "../ui/button";
 import { EmptyState, ErrorState, Spinner } from "../ui/feedback";
@@ -14,6 +14,9 @@ export interface ListState {
 }
 
 export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+  useEffect(() => {
+    document.title = `${title} · Meridian`;
+  }, [title]);
   return (
     <header className="page-header">
       <div>
