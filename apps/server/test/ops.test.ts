@@ -61,6 +61,7 @@ describe("operations endpoints", () => {
     await other.stop(); // SIGTERM, waits for exit
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(other.logs()).toMatch(/SIGTERM: shutting down/);
+    expect(other.exitCode()).toBe(0);
     await expect(fetch(`${other.baseUrl}/healthz`)).rejects.toThrow();
   });
 });

@@ -18,6 +18,8 @@ export interface TestServer {
   stop(): Promise<void>;
   /** SIGKILL, no clean-up: for crash tests. */
   kill(): void;
+  /** The process's exit code once it has exited (0 after a graceful stop). */
+  exitCode(): number | null;
 }
 
 export interface TestServerOptions {
@@ -74,6 +76,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       stopped = true;
       child.kill("SIGKILL");
     },
+    exitCode: () => child.exitCode,
   };
 }
 

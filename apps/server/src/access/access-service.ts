@@ -76,7 +76,8 @@ export function createAccessService(deps: { db: Queryable; ttlMs?: number; now?:
         [ref],
       );
       const org = res.rows[0] ?? null;
-      orgCache.set(ref, org);
+      // Only hits are cached: a miss may be an organization about to be created by this very caller.
+      if (org) orgCache.set(ref, org);
       return org;
     },
     async getAccess(org, actor) {
