@@ -125,6 +125,12 @@ describe("web UI: organization foundation", () => {
     await row.getByText("Viewer").waitFor();
     expect(await row.getByText("Developer").count()).toBe(0);
 
+    // The member's access lists the organization binding the role change made.
+    await row.getByRole("button", { name: "Access" }).click();
+    const access = admin.getByRole("dialog", { name: /Access of Dana Scully/ });
+    await access.locator("tr[data-row]", { hasText: "Viewer" }).getByText("organization").waitFor();
+    await access.getByRole("button", { name: "Done" }).click();
+
     // The server agrees.
     const api = await loginAs(server.baseUrl, "admin", server.adminPassword);
     const members = await api.client.call("listMembers", { params: { orgId: orgSlug }, query: { q: "dana" } });
@@ -136,6 +142,7 @@ describe("web UI: organization foundation", () => {
     await create.waitFor();
     expect(await create.isDisabled()).toBe(true);
     expect(await create.locator("xpath=..").getAttribute("title")).toContain("project:create");
+    expect(await guest.locator(".nav-link.disabled", { hasText: "Audit log" }).getAttribute("title")).toContain("audit:read");
 
     // Audit log, reached through the command palette.
     await admin.keyboard.press("Control+k");

@@ -178,6 +178,7 @@ export const teamActions = {
 const notSelf = (ctx: { me: Me | undefined }, m: Member) => (m.userId === ctx.me?.user.id ? "You cannot change your own membership here" : true);
 
 export const memberActions = {
+  access: { id: "member.access", label: "Access", section: "Members", requires: "rolebinding:read", perform: (ctx, m) => ctx.open({ kind: "member-access", member: m }) },
   setRoles: { id: "member.roles", label: "Change roles", section: "Members", requires: "member:update", enabled: notSelf, perform: (ctx, m) => ctx.open({ kind: "member-roles", member: m }) },
   remove: {
     id: "member.remove",

@@ -2,6 +2,7 @@ import { CommandPalette, ShortcutsHelp } from "../actions/command-palette";
 import type { OverlayState } from "../actions/action-context";
 import type { GlobalAction } from "../actions/registry";
 import { AuditVerifyDialog } from "../dialogs/audit-verify-dialog";
+import { MemberAccessDialog } from "../dialogs/member-access-dialog";
 import { CreateInvitationDialog, MemberRolesDialog } from "../dialogs/member-dialogs";
 import { AddEnvironmentDialog, CreateOrgDialog, CreateProjectDialog, EditProjectDialog, RenameEnvironmentDialog } from "../dialogs/project-dialogs";
 import { CreateBindingDialog, RoleEditorDialog } from "../dialogs/role-dialogs";
@@ -36,6 +37,8 @@ function DialogFor({ dialog: d, close, actions }: { dialog: NonNullable<OverlayS
       return <EditTeamDialog team={d.team} onClose={close} />;
     case "team-members":
       return <TeamMembersDialog team={d.team} onClose={close} />;
+    case "member-access":
+      return <MemberAccessDialog member={d.member} onClose={close} />;
     case "member-roles":
       return <MemberRolesDialog member={d.member} onClose={close} />;
     case "create-invitation":
@@ -43,7 +46,7 @@ function DialogFor({ dialog: d, close, actions }: { dialog: NonNullable<OverlayS
     case "role-editor":
       return <RoleEditorDialog role={d.role} onClose={close} />;
     case "create-binding":
-      return <CreateBindingDialog initialScope={d.scope} onClose={close} />;
+      return <CreateBindingDialog initialScope={d.scope} initialSubject={d.subject} onClose={close} />;
     case "create-token":
       return <CreateTokenDialog onClose={close} />;
     case "audit-verify":

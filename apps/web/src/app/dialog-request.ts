@@ -13,7 +13,12 @@ export type DialogRequest =
   | { kind: "member-roles"; member: Member }
   | { kind: "create-invitation" }
   | { kind: "role-editor"; role: Role | null }
-  | { kind: "create-binding"; scope?: { kind: "project" | "environment"; projectId: string; environmentId?: string } }
+  | {
+      kind: "create-binding";
+      scope?: { kind: "project" | "environment"; projectId: string; environmentId?: string };
+      subject?: { kind: "user" | "team"; id: string };
+    }
+  | { kind: "member-access"; member: Member }
   | { kind: "create-token" }
   | { kind: "audit-verify"; result: Promise<AuditVerifyResult> }
   | { kind: "shortcuts-help" };

@@ -125,15 +125,23 @@ export function RoleEditorDialog({ role, onClose }: { role: Role | null; onClose
   );
 }
 
-export function CreateBindingDialog({ onClose, initialScope }: { onClose: () => void; initialScope?: { kind: "project" | "environment"; projectId: string; environmentId?: string } }) {
+export function CreateBindingDialog({
+  onClose,
+  initialScope,
+  initialSubject,
+}: {
+  onClose: () => void;
+  initialScope?: { kind: "project" | "environment"; projectId: string; environmentId?: string };
+  initialSubject?: { kind: "user" | "team"; id: string };
+}) {
   const ctx = useActionContext();
   const orgId = ctx.orgId ?? "";
   const roles = useApiQuery("listRoles", { params: { orgId }, query: { limit: 500 } });
   const members = useApiQuery("listMembers", { params: { orgId }, query: { limit: 500 } }, { enabled: ctx.can("member:read") });
   const teams = useApiQuery("listTeams", { params: { orgId }, query: { limit: 500 } }, { enabled: ctx.can("team:read") });
   const [roleId, setRoleId] = useState("");
-  const [subjectKind, setSubjectKind] = useState<"user" | "team">("user");
-  const [subjectId, setSubjectId] = useState("");
+  const [subjectKind, setSubjectKind] = useState<"user" | "team">(initialSubject?.kind ?? "user");
+  const [subjectId, setSubjectId] = useState(initialSubject?.id ?? "");
   const [scope, setScope] = useState<ScopeDraft>(
     initialScope ? { kind: initialScope.kind, projectId: initialScope.projectId, environmentId: initialScope.environmentId ?? "" } : { kind: "organization", projectId: "", environmentId: "" },
   );

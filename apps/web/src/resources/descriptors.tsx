@@ -89,7 +89,7 @@ export const memberDescriptor: ResourceDescriptor<Member> = {
     { id: "teams", header: "Teams", cell: (m) => (m.teams.length ? m.teams.map((t) => t.name).join(", ") : "—"), secondary: true },
     { id: "joined", header: "Joined", cell: (m) => <span className="nowrap">{formatDate(m.joinedAt)}</span>, secondary: true },
   ],
-  rowActions: [memberActions.setRoles, memberActions.remove],
+  rowActions: [memberActions.setRoles, memberActions.access, memberActions.remove],
   createAction: globalActions.createInvitation,
   empty: { title: "No members", body: "Invite people to work with you." },
 };

@@ -9,6 +9,9 @@ export function Dialog({ title, onClose, children, footer, wide }: { title: stri
     const first = ref.current?.querySelector<HTMLElement>("input:not([type=hidden]), select, textarea, button:not(.dialog-close)");
     (first ?? ref.current)?.focus();
     const onKey = (e: KeyboardEvent) => {
+      // Only the topmost dialog (portals mount in order) answers keys.
+      const modals = document.querySelectorAll('[aria-modal="true"]');
+      if (modals[modals.length - 1] !== ref.current) return;
       if (e.key === "Escape") {
         e.stopPropagation();
         onClose();
