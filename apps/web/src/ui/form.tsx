@@ -78,5 +78,11 @@ export function useFormSubmit<T>(submit: () => Promise<T>, onDone?: (result: T) 
 export function FormError({ error, fields }: { error: unknown; fields?: FieldErrors }) {
   if (!error) return null;
   const fieldCount = fields ? Object.keys(fields).filter((k) => k !== "").length : 0;
-  return <Alert kind="error">{fieldCount > 0 ? `${errorMessage(error)} — check the highlighted fields.` : errorMessage(error)}</Alert>;
+  if (fieldCount === 0) return <Alert kind="error">{errorMessage(error)}</Alert>;
+  // The per-field messages say what is wrong; the server's combined message stays available on hover.
+  return (
+    <div title={errorMessage(error)}>
+      <Alert kind="error">Some values were not accepted — check the highlighted fields.</Alert>
+    </div>
+  );
 }
