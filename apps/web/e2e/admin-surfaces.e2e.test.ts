@@ -263,4 +263,21 @@ describe("web UI: management surfaces", () => {
     await page.waitForURL((url) => /\/orgs\/[^/]+\/projects$/.test(url.pathname) && !url.pathname.includes("acme-labs"));
     await expect(api.client.call("getOrg", { params: { orgId: "acme-labs" } })).rejects.toMatchObject({ status: 404 });
   });
+
+  // Last: it changes the admin password the other tests log in with.
+  it("changes the password, explaining a wrong current password first", async () => {
+    await page.goto(`${server.baseUrl}/me/profile`);
+    await page.getByLabel("Current password").fill("not-my-password");
+    await page.getByLabel("New password", { exact: true }).fill("a brand new passphrase");
+    await page.getByLabel("Repeat new password").fill("a brand new passphrase");
+    await page.getByRole("button", { name: "Change password" }).click();
+    await page.locator("form", { hasText: "Change password" }).locator(".alert-error").waitFor();
+    expect(await page.getByLabel("New password", { exact: true }).inputValue()).toBe("a brand new passphrase");
+
+    await page.getByLabel("Current password").fill(server.adminPassword);
+    await page.getByRole("button", { name: "Change password" }).click();
+    await page.getByText("Password changed.").waitFor();
+    await expect(loginAs(server.baseUrl, "admin", server.adminPassword)).rejects.toThrow(/401/);
+    expect((await loginAs(server.baseUrl, "admin", "a brand new passphrase")).userId).toBeTruthy();
+  });
 });
