@@ -33,7 +33,7 @@ type PageOf<K extends RouteId> = RouteResponse<Routes[K]> extends { items: infer
   : never;
 
 /** Cursor pagination: pages are fetched on demand ("load more" or scrolling near the end). */
-export function useApiInfinite<K extends RouteId>(id: K, input: CallInput<Routes[K]>, opts: { enabled?: boolean } = {}) {
+export function useApiInfinite<K extends RouteId>(id: K, input: CallInput<Routes[K]>, opts: { enabled?: boolean; refetchInterval?: number | false } = {}) {
   return useInfiniteQuery<PageOf<K>, Error, InfiniteData<PageOf<K>>, readonly unknown[], string | undefined>({
     queryKey: [...apiKey(id, input), "pages"],
     initialPageParam: undefined,
@@ -43,6 +43,7 @@ export function useApiInfinite<K extends RouteId>(id: K, input: CallInput<Routes
     },
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     enabled: opts.enabled,
+    refetchInterval: opts.refetchInterval,
   });
 }
 

@@ -10,7 +10,7 @@ import { PageHeader } from "../resources/resource-list";
 import { Button } from "../ui/button";
 import { Drawer } from "../ui/dialog";
 import { Alert, Badge, ErrorState, formatTime } from "../ui/feedback";
-import { SelectField, TextField } from "../ui/form";
+import { Checkbox, SelectField, TextField } from "../ui/form";
 import { type AuditFilters, auditExportActions, parseAuditSearch } from "./audit-actions";
 import { AuditTable } from "./audit-table";
 
@@ -60,7 +60,9 @@ export function AuditPage() {
   useEffect(() => setDraft(toDraft(filters)), [filterKey]);
   const [selected, setSelected] = useState<AuditEvent | null>(null);
   const allowed = ctx.can("audit:read");
-  const list = useApiInfinite("listAuditEvents", { params: { orgId }, query: { ...filters, limit: 100, sort: "-seq" } }, { enabled: allowed });
+  const [live, setLive] = useState(false);
+  // Live mode re-reads the loaded pages every few seconds so new events appear at the top.
+  const list = useApiInfinite("listAuditEvents", { params: { orgId }, query: { ...filters, limit: 100, sort: "-seq" } }, { enabled: allowed, refetchInterval: live ? 5000 : false });
   const rows = flattenPages(list.data);
   const set = (k: keyof Draft) => (e: { currentTarget: { value: string } }) => {
     const value = e.currentTarget.value;
@@ -109,6 +111,7 @@ export function AuditPage() {
           >
             Clear
           </Button>
+          <Checkbox label="Live" checked={live} onChange={setLive} title="Refresh every 5 seconds" />
         </div>
       </form>
       {!allowed ? <Alert kind="info">Your role does not grant audit:read.</Alert> : null}
