@@ -8,7 +8,7 @@ import { isCommandAvailable, runCommand } from "../lib/run.js";
 const kubeCommands = ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl"] as const;
 
 /** Files the testbed runs with, copied out of the module cache so runtime never depends on GOMODCACHE. */
-const kwokStageFiles = [
+export const kwokStageFiles = [
   "stage/node/fast/node-initialize.yaml",
   "stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml",
   "stage/pod/fast/pod-ready.yaml",

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { getKwokStagePath } from "../build/go-build.js";
+import { getKwokStagePath, kwokStageFiles } from "../build/go-build.js";
 import type { DaemonSpec } from "../lib/processes.js";
 import { type K8sContext, getKubeconfigPath } from "./context.js";
 
@@ -16,15 +16,6 @@ export const k8sComponents = [
 
 export type K8sComponent = (typeof k8sComponents)[number];
 
-const kwokConfigFiles = [
-  "stage/node/fast/node-initialize.yaml",
-  "stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml",
-  "stage/pod/fast/pod-ready.yaml",
-  "stage/pod/fast/pod-complete.yaml",
-  "stage/pod/fast/pod-delete.yaml",
-  "metrics/resource/metrics-resource.yaml",
-  "metrics/usage/usage-from-annotation.yaml",
-];
 
 /** More stage workers than kwok's default 4, so pods turn Running faster in scale runs. */
 const kwokOptions = `apiVersion: config.kwok.x-k8s.io/v1alpha1
@@ -35,7 +26,7 @@ options:
   nodeLeaseParallelism: 8`;
 
 export function writeKwokConfig(ctx: K8sContext): string {
-  const stages = kwokConfigFiles.map((file) => readFileSync(getKwokStagePath(ctx.paths, file), "utf8").trim());
+  const stages = kwokStageFiles.map((file) => readFileSync(getKwokStagePath(ctx.paths, file), "utf8").trim());
   const docs = [kwokOptions, ...stages];
   const path = join(ctx.runDir, "kwok.yaml");
   writeFileSync(path, `${docs.join("\n---\n")}\n`);
