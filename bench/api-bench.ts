@@ -7,12 +7,10 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { loginAs, startTestServer, tokenClient } from "@meridian/testing";
+import { loginAs, serverBundle, startTestServer, tokenClient } from "@meridian/testing";
 import autocannon from "autocannon";
 import { appendAuditEvent } from "../apps/server/src/audit/audit-writer.js";
 
-const repoRoot = fileURLToPath(new URL("../", import.meta.url));
 
 function runCannon(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
@@ -87,7 +85,7 @@ async function benchColdStart(): Promise<void> {
 
 async function timeStart(dataDir: string): Promise<number> {
   const t = Date.now();
-  const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "apps/server/src/bin.ts"), "up", "--port", "0", "--data-dir", dataDir], {
+  const child = spawn(process.execPath, [serverBundle, "up", "--port", "0", "--data-dir", dataDir], {
     env: { ...process.env, MERIDIAN_LOG_LEVEL: "error" },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -1,8 +1,10 @@
 import { readdir, readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import type { Database } from "./database.js";
 
-const migrationsDir = fileURLToPath(new URL("../migrations/", import.meta.url));
+// Resolved through the package, not this file's URL, so it holds when the server runs from a bundle.
+const migrationsDir = join(dirname(createRequire(import.meta.url).resolve("@meridian/db/package.json")), "migrations/");
 // Any constant works; it only has to be the same for every Meridian process sharing a database.
 const migrationLockKey = 7_204_611_903;
 

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +6,16 @@ import { fileURLToPath } from "node:url";
 import { createDatabase, type Database } from "@meridian/db";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+/** The server runs as users run it: the bundle `npm start` runs, rebuilt here when sources changed. */
+export const serverBundle = join(repoRoot, "apps/server/dist/meridian.mjs");
+let bundleChecked = false;
+
+export function ensureServerBundle(): void {
+  if (bundleChecked) return;
+  const r = spawnSync(process.execPath, [join(repoRoot, "scripts/build-server.mjs")], { stdio: "inherit" });
+  if (r.status !== 0) throw new Error("building the server bundle failed");
+  bundleChecked = true;
+}
 
 export interface TestServer {
   baseUrl: string;
@@ -46,7 +56,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   };
   if (opts.databaseUrl) env.MERIDIAN_DATABASE_URL = opts.databaseUrl;
   else delete env.MERIDIAN_DATABASE_URL;
-  const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "apps/server/src/bin.ts"), "up", "--port", "0", "--data-dir", dataDir], {
+  ensureServerBundle();
+  const child = spawn(process.execPath, [serverBundle, "up", "--port", "0", "--data-dir", dataDir], {
     cwd: repoRoot,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -103,7 +114,8 @@ function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const force = setTimeout(() => child.kill("SIGKILL"), 20_000);
-    child.once("exit", () => {
+    // 'close', not 'exit': the output the process wrote last must be in logs() when stop() returns.
+    child.once("close", () => {
       clearTimeout(force);
       resolve();
     });
