@@ -30,7 +30,7 @@ const rules: { area: string; forbid: (spec: string, file: string) => string | nu
   { area: "apps/web/src", forbid: (s) => (s.startsWith("@meridian/") && !["@meridian/core", "@meridian/client"].includes(s) ? "web talks to the server only through the client" : null) },
   {
     area: "apps/cli/src",
-    forbid: (s) => (s.startsWith("@meridian/") && !["@meridian/core", "@meridian/client", "@meridian/server"].includes(s) ? "cli uses core and client (and the server only for `up`)" : null),
+    forbid: (s) => (s.startsWith("@meridian/") && !["@meridian/core", "@meridian/client"].includes(s) ? "cli talks to the server only through the client (`up` runs the server bundle as a child)" : null),
   },
   { area: "", forbid: (s) => (/^@meridian\/[^/]+\/src\//.test(s) ? "no deep imports into another package's src" : null) },
 ];

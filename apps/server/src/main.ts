@@ -17,7 +17,7 @@ import { createIdentityHandlers } from "./identity/identity-handlers.js";
 import { createLoginThrottle } from "./identity/login-throttle.js";
 import { createPasswordHasher } from "./identity/secrets.js";
 import { createTokenHandlers } from "./identity/tokens.js";
-import { createUser, listUserOrgIds } from "./identity/users.js";
+import { createUser } from "./identity/users.js";
 import { createInvitationHandlers } from "./orgs/invitations.js";
 import { createSmtpMailer } from "./orgs/mailer.js";
 import { createMemberHandlers } from "./orgs/members.js";
@@ -32,7 +32,6 @@ export interface MeridianHandle {
   port: number;
   /** Set on the first start of an empty database: the admin's password when it was generated. */
   bootstrap: { username: string; password: string | null } | null;
-  database: Database;
   stop(): Promise<void>;
 }
 
@@ -99,12 +98,10 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
     };
     const app = await buildApp({
       db,
-      database: db,
       access,
       auth,
       handlers,
       now: () => new Date(),
-      listUserOrgIds,
       onAudit: () => metrics.auditEvents.inc(),
       readCache: readCache ?? undefined,
       logLevel: config.logLevel,
@@ -131,7 +128,6 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
       url: `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`,
       port,
       bootstrap: boot,
-      database: db,
       async stop() {
         shuttingDown = true;
         clearInterval(retentionTimer);

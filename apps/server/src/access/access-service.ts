@@ -27,6 +27,11 @@ export function scopeOfRow(row: { scope_kind: string; project_id: string | null;
   return { kind: "organization" };
 }
 
+/** The inverse of scopeOfRow: scope_kind, project_id, environment_id column values for a scope. */
+export function scopeColumns(scope: Scope): [string, string | null, string | null] {
+  return [scope.kind, scope.kind === "organization" ? null : scope.projectId, scope.kind === "environment" ? scope.environmentId : null];
+}
+
 /**
  * Loads grants from role bindings (direct and through teams) and caches them briefly. Local changes
  * invalidate at once; other processes see a change within `ttlMs`.

@@ -5,7 +5,7 @@ import type { Handlers } from "../http/context.js";
 import { requireAccess, requireOrg } from "../http/context.js";
 import { assertMayGrant, countOwners } from "../orgs/members.js";
 import { isUniqueViolation } from "../orgs/sql-errors.js";
-import { type AccessService, scopeOfRow } from "./access-service.js";
+import { type AccessService, scopeColumns, scopeOfRow } from "./access-service.js";
 import { getRoleRow } from "./roles.js";
 
 interface BindingRow {
@@ -98,9 +98,7 @@ export function createBindingHandlers(deps: { access: AccessService }): BindingH
             role.id,
             body.subject.kind,
             body.subject.id,
-            scope.kind,
-            scope.kind === "organization" ? null : scope.projectId,
-            scope.kind === "environment" ? scope.environmentId : null,
+            ...scopeColumns(scope),
             ctx.now.toISOString(),
             ctx.actor?.userId ?? null,
           ],

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { AppError, isKnownPermission, type Role } from "@meridian/core";
 import { buildKeyset, finishPage, type Queryable } from "@meridian/db";
-import { diff } from "../identity/identity-handlers.js";
+import { diff } from "../audit/change-summary.js";
 import type { Access, Handlers } from "../http/context.js";
 import { requireAccess, requireOrg } from "../http/context.js";
 import { insertUnique, slugTaken } from "../orgs/sql-errors.js";

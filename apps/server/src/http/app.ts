@@ -6,7 +6,7 @@ import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import { AppError, httpStatusOf } from "@meridian/core";
-import { type Database, getMigrationStatus } from "@meridian/db";
+import { getMigrationStatus } from "@meridian/db";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { ServerMetrics } from "./metrics.js";
 import { buildOpenApiDocument } from "./openapi.js";
@@ -18,7 +18,6 @@ export interface AppDeps extends RouteDeps {
   webDir: string;
   version: string;
   metrics: ServerMetrics;
-  database: Database;
   isShuttingDown(): boolean;
 }
 
@@ -70,8 +69,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get("/readyz", async (_req, reply) => {
     if (deps.isShuttingDown()) return reply.code(503).send({ status: "shutting_down" });
     try {
-      await deps.database.ping();
-      const m = await getMigrationStatus(deps.database);
+      await deps.db.ping();
+      const m = await getMigrationStatus(deps.db);
       if (m.pending.length > 0) return reply.code(503).send({ status: "migrations_pending", pending: m.pending });
       return { status: "ready", migrations: m.applied.length };
     } catch (e) {

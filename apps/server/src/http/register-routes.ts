@@ -9,6 +9,7 @@ import { appendAuditEvent } from "../audit/audit-writer.js";
 import type { Authenticator } from "../identity/authenticator.js";
 import { sessionCookie } from "../identity/authenticator.js";
 import { safeEqual } from "../identity/secrets.js";
+import { listUserOrgIds } from "../identity/users.js";
 import type { Actor, Handlers, RawResponse, RequestContext } from "./context.js";
 import type { ReadCache } from "./read-cache.js";
 
@@ -18,8 +19,6 @@ export interface RouteDeps {
   auth: Authenticator;
   handlers: Handlers;
   now: () => Date;
-  /** Organizations a user belongs to, for events that have no organization in their path. */
-  listUserOrgIds(db: Queryable, userId: string): Promise<string[]>;
   onAudit?: () => void;
   readCache?: ReadCache;
 }
@@ -83,7 +82,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
     let orgIds: (string | null)[];
     if (ctx.org && (ctx.access || result === "success")) orgIds = [ctx.org.id];
     else if (ctx.audit.orgIds) orgIds = ctx.audit.orgIds;
-    else if (ctx.actor && !ctx.org) orgIds = await deps.listUserOrgIds(db, ctx.actor.userId);
+    else if (ctx.actor && !ctx.org) orgIds = await listUserOrgIds(db, ctx.actor.userId);
     else orgIds = [];
     if (orgIds.length === 0) orgIds = [null];
     const written: string[] = [];

@@ -5,7 +5,8 @@ import { requireActor } from "../http/context.js";
 import { type Authenticator, sessionCookie } from "./authenticator.js";
 import type { LoginThrottle } from "./login-throttle.js";
 import type { PasswordHasher } from "./secrets.js";
-import { findUserByUsername, getUser, toUser, type UserRow } from "./users.js";
+import { findUserByUsername, getUser, listUserOrgIds, toUser, type UserRow } from "./users.js";
+import { diff } from "../audit/change-summary.js";
 
 export interface IdentityDeps {
   auth: Authenticator;
@@ -33,7 +34,7 @@ export function createIdentityHandlers(deps: IdentityDeps): IdentityHandlers {
       const ok = await deps.passwords.verify(user?.password_hash ?? deps.dummyHash, body.password);
       if (!user || !ok || user.disabled_at) {
         deps.throttle.recordFailure(body.username, ctx.ip, ctx.now.getTime());
-        if (user) ctx.audit.orgIds = await orgIdsOf(ctx, user.id);
+        if (user) ctx.audit.orgIds = await listUserOrgIds(ctx.db, user.id);
         throw new AppError("unauthenticated", "wrong username or password");
       }
       deps.throttle.recordSuccess(body.username, ctx.ip);
@@ -41,7 +42,7 @@ export function createIdentityHandlers(deps: IdentityDeps): IdentityHandlers {
       ctx.audit.actor = { kind: "user", id: user.id, name: user.username };
       ctx.audit.target = { type: "user", id: user.id, name: user.username };
       ctx.audit.summary = { sessionId: session.id };
-      ctx.audit.orgIds = await orgIdsOf(ctx, user.id);
+      ctx.audit.orgIds = await listUserOrgIds(ctx.db, user.id);
       ctx.reply.setCookie(sessionCookie, session.secret, {
         path: "/",
         httpOnly: true,
@@ -157,19 +158,4 @@ export function createIdentityHandlers(deps: IdentityDeps): IdentityHandlers {
       return { items: resourceTypes.map((r) => ({ resource: r, actions: [...permissionCatalog[r]] })) };
     },
   };
-}
-
-async function orgIdsOf(ctx: RequestContext, userId: string): Promise<string[]> {
-  const r = await ctx.db.query<{ org_id: string }>("SELECT org_id FROM memberships WHERE user_id = $1", [userId]);
-  return r.rows.map((x) => x.org_id);
-}
-
-/** `{ field: { from, to } }` for the fields an update changes. */
-export function diff(before: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === undefined) continue;
-    if (JSON.stringify(before[k]) !== JSON.stringify(v)) out[k] = { from: before[k] ?? null, to: v };
-  }
-  return out;
 }

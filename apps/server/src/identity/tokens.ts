@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type ApiToken, AppError, type BindingScope, type Scope } from "@meridian/core";
 import { buildKeyset, finishPage } from "@meridian/db";
-import { scopeOfRow } from "../access/access-service.js";
+import { scopeColumns, scopeOfRow } from "../access/access-service.js";
 import { assertScopeInOrg } from "../access/bindings.js";
 import { getRoleRow } from "../access/roles.js";
 import type { Handlers } from "../http/context.js";
@@ -91,9 +91,7 @@ export function createTokenHandlers(deps: { auth: Authenticator }): TokenHandler
           secret.slice(0, 12),
           hashSecret(secret),
           role.id,
-          scope.kind,
-          scope.kind === "organization" ? null : scope.projectId,
-          scope.kind === "environment" ? scope.environmentId : null,
+          ...scopeColumns(scope),
           expiresAt.toISOString(),
           ctx.now.toISOString(),
         ],

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { AppError, builtinRoles, type Organization } from "@meridian/core";
 import { buildKeyset, finishPage, type Queryable } from "@meridian/db";
 import type { AccessService } from "../access/access-service.js";
-import { diff } from "../identity/identity-handlers.js";
+import { diff } from "../audit/change-summary.js";
 import type { Handlers } from "../http/context.js";
 import { requireActor, requireOrg } from "../http/context.js";
 import { insertUnique, slugTaken } from "./sql-errors.js";

@@ -1,11 +1,8 @@
 import { AppError } from "@meridian/core";
 
-/** PostgreSQL error classes we turn into AppErrors (23505 unique, 23503 foreign key). */
+/** PostgreSQL unique violations (23505) turned into AppErrors. */
 export function isUniqueViolation(e: unknown): boolean {
   return typeof e === "object" && e !== null && (e as { code?: string }).code === "23505";
-}
-export function isForeignKeyViolation(e: unknown): boolean {
-  return typeof e === "object" && e !== null && (e as { code?: string }).code === "23503";
 }
 
 /** The one conflict error for a slug already used in its namespace, pointing at the field. */
