@@ -39,21 +39,26 @@ run_project() {
 }
 
 run_project unit
-run_project api
-run_project cli
-run_project e2e
+testbed=0
 if [ "${MERIDIAN_SKIP_TESTBED:-}" != "1" ] && [ -d testbed/test ]; then
   # First run on a machine builds the pinned Kubernetes binaries from the Go module proxy (~9 min);
-  # later runs reuse ~/.cache/meridian/testbed and start in seconds.
+  # later runs reuse ~/.cache/meridian/testbed and start in seconds. The cluster suites (drivers, API,
+  # CLI, browser) run against these testbeds.
+  testbed=1
   stage "testbed: kubernetes and swarm up"
   npm run -s testbed -- k8s up || status=1
   npm run -s testbed -- swarm up --workers 2 || status=1
+fi
+run_project drivers
+run_project api
+run_project cli
+run_project e2e
+if [ "$testbed" = 1 ]; then
   run_project testbed
   stage "testbed: down"
   npm run -s testbed -- k8s down || true
   npm run -s testbed -- swarm down || true
 fi
-
 node -e '
   const fs = require("fs"); const dir = process.argv[1];
   let p = 0, f = 0, s = 0;

@@ -13,10 +13,12 @@ export const resourceTypes = [
   "rolebinding",
   "token",
   "audit",
+  "cluster",
+  "workload",
 ] as const;
 export type ResourceType = (typeof resourceTypes)[number];
 
-export const actions = ["read", "create", "update", "delete", "bind", "escalate", "export", "verify"] as const;
+export const actions = ["read", "create", "update", "delete", "bind", "escalate", "export", "verify", "logs"] as const;
 export type Action = (typeof actions)[number];
 
 /** Which actions make sense for which resource; the catalog the UI offers when building a custom role. */
@@ -31,6 +33,11 @@ export const permissionCatalog: Record<ResourceType, readonly Action[]> = {
   rolebinding: ["read", "create", "delete"],
   token: ["read", "create", "delete"],
   audit: ["read", "export", "verify", "update"],
+  // A cluster's connection, health, nodes and cluster-wide objects; bind attaches it to environments.
+  cluster: ["read", "create", "update", "delete", "bind"],
+  // Objects inside clusters. At organization scope: every namespace; at project or environment scope: the
+  // namespaces (Swarm stacks) bound to those environments.
+  workload: ["read", "update", "delete", "logs"],
 };
 
 export type Permission = `${ResourceType | "*"}:${Action | "*"}`;
@@ -82,7 +89,7 @@ export const builtinRoles: readonly BuiltinRole[] = [
     permissions: [
       "organization:read",
       "organization:update",
-      ...(["member", "team", "project", "environment", "invitation", "rolebinding", "token", "audit"] as const).map(
+      ...(["member", "team", "project", "environment", "invitation", "rolebinding", "token", "audit", "cluster", "workload"] as const).map(
         (r) => `${r}:*` as Permission,
       ),
       // Not role:bind or role:escalate: those would let an admin make themselves owner.
@@ -104,6 +111,9 @@ export const builtinRoles: readonly BuiltinRole[] = [
       "environment:update",
       "environment:delete",
       "token:create",
+      "workload:update",
+      "workload:delete",
+      "workload:logs",
     ],
   },
   {
@@ -116,6 +126,6 @@ export const builtinRoles: readonly BuiltinRole[] = [
     slug: "billing",
     name: "Billing",
     description: "Reads the organization, its members and projects for cost and billing work.",
-    permissions: ["organization:read", "member:read", "team:read", "project:read", "environment:read", "token:create"],
+    permissions: ["organization:read", "member:read", "team:read", "project:read", "environment:read", "cluster:read", "token:create"],
   },
 ];
