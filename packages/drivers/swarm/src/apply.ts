@@ -1,0 +1,68 @@
+import { AppError, type ApplyResult } from "@meridian/core";
+import type { DockerClient } from "./docker-client.js";
+import { type DockerService, stackLabel } from "./docker-types.js";
+import { stripDigest } from "./projections.js";
+import { type MeridianServiceSpec, diffServiceSpecs, isSameSpec, mergeServiceSpec, parseServiceSpecs } from "./service-spec.js";
+import { updateService } from "./operations.js";
+
+type Log = (msg: string, extra?: object) => void;
+
+async function findService(client: DockerClient, name: string): Promise<DockerService | undefined> {
+  try {
+    const service = await client.requestJson<DockerService>({ path: `/services/${encodeURIComponent(name)}` });
+    // The engine also matches id prefixes; only an exact name is "this service".
+    return service.Spec?.Name === name ? service : undefined;
+  } catch (error) {
+    if (error instanceof AppError && error.code === "not_found") return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Pins the image to its registry digest, as `docker service create` does, so every node runs the same
+ * build. When the registry cannot answer, an unchanged tag keeps the digest already pinned.
+ */
+async function resolveImage(client: DockerClient, image: string, current: string | undefined, log: Log): Promise<string> {
+  if (image.includes("@sha256:")) return image;
+  try {
+    const info = await client.requestJson<{ Descriptor?: { digest?: string } }>({ path: `/distribution/${image}/json`, timeoutMs: 15_000 });
+    const digest = info.Descriptor?.digest;
+    if (digest) return `${image}@${digest}`;
+  } catch (error) {
+    log("swarm: image digest not resolved; using the tag", { image, reason: error instanceof Error ? error.message : String(error) });
+  }
+  if (current !== undefined && stripDigest(current) === image) return current;
+  return image;
+}
+
+async function applyOne(client: DockerClient, desired: MeridianServiceSpec, dryRun: boolean, log: Log): Promise<ApplyResult> {
+  const current = await findService(client, desired.name);
+  const namespace = desired.namespace ?? null;
+  const base = { kind: "SwarmService", namespace, name: desired.name };
+  const currentStack = current?.Spec?.Labels?.[stackLabel] ?? null;
+  // Applying into one stack must not take over a same-named service of another stack (or of none).
+  if (current && currentStack !== namespace) {
+    throw new AppError("conflict", `SwarmService ${desired.name} already exists ${currentStack ? `in stack ${currentStack}` : "outside any stack"}`);
+  }
+  const image = await resolveImage(client, desired.image, current?.Spec?.TaskTemplate?.ContainerSpec?.Image, log);
+  const after = mergeServiceSpec(current?.Spec, desired, image);
+  if (current && isSameSpec(current.Spec, after)) return { ...base, action: "unchanged", diff: "" };
+  const diff = diffServiceSpecs(desired.name, current?.Spec, after);
+  if (!current) {
+    if (!dryRun) await client.requestJson({ method: "POST", path: "/services/create", body: after });
+    return { ...base, action: "created", diff };
+  }
+  if (!dryRun) {
+    // Re-merge onto the spec read just before the write, so a concurrent change is not overwritten blindly.
+    await updateService(client, { kind: "SwarmService", name: current.ID }, (fresh) => mergeServiceSpec(fresh.Spec, desired, image));
+  }
+  return { ...base, action: "configured", diff };
+}
+
+/** Creates or updates each SwarmService document; dryRun only computes the diffs. */
+export async function applyServiceSpecs(client: DockerClient, yaml: string, opts: { dryRun: boolean; defaultNamespace?: string }, log: Log): Promise<ApplyResult[]> {
+  const specs = parseServiceSpecs(yaml, opts.defaultNamespace);
+  const results: ApplyResult[] = [];
+  for (const spec of specs) results.push(await applyOne(client, spec, opts.dryRun, log));
+  return results;
+}
