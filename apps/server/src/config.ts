@@ -21,6 +21,10 @@ const Config = z.object({
   webDir: z.string().optional(),
   trustProxy: z.enum(["true", "false"]).default("false"),
   readCache: z.enum(["on", "off"]).default("on"),
+  /** Master key(s) for envelope encryption: base64 of 32 bytes, or key-file lines `v<N>:<base64>`. */
+  masterKey: z.string().optional(),
+  /** Key file used when no masterKey is configured; created on first start. Default `<data dir>/master.key`. */
+  keyFile: z.string().optional(),
   /** Lower the argon2 cost for test suites that create many users; never in production. */
   fastPasswordHashing: z.enum(["true", "false"]).default("false"),
 });
@@ -43,8 +47,10 @@ const envNames: Record<keyof z.infer<typeof Config>, string> = {
   trustProxy: "MERIDIAN_TRUST_PROXY",
   fastPasswordHashing: "MERIDIAN_FAST_PASSWORD_HASHING",
   readCache: "MERIDIAN_READ_CACHE",
+  masterKey: "MERIDIAN_MASTER_KEY",
+  keyFile: "MERIDIAN_KEY_FILE",
 };
-const secretKeys = new Set(["databaseUrl", "bootstrapPassword", "smtpUrl"]);
+const secretKeys = new Set(["databaseUrl", "bootstrapPassword", "smtpUrl", "masterKey"]);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

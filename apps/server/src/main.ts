@@ -7,6 +7,12 @@ import { createBindingHandlers } from "./access/bindings.js";
 import { createRoleHandlers } from "./access/roles.js";
 import { createAuditHandlers } from "./audit/audit-handlers.js";
 import { purgeExpiredAuditEvents } from "./audit/retention.js";
+import { createClusterHandlers } from "./clusters/cluster-handlers.js";
+import { createClusterManager } from "./clusters/cluster-manager.js";
+import { findClusterRow, listTargets, toClusterView } from "./clusters/cluster-view.js";
+import { createInventoryHandlers } from "./clusters/inventory-handlers.js";
+import { createInventoryStore } from "./clusters/inventory-store.js";
+import { createResourceHandlers } from "./clusters/resource-handlers.js";
 import type { Config } from "./config.js";
 import { buildApp } from "./http/app.js";
 import type { Handlers, RequestContext } from "./http/context.js";
@@ -24,6 +30,8 @@ import { createMemberHandlers } from "./orgs/members.js";
 import { createOrganizationRecords, createOrgHandlers, syncBuiltinRoles } from "./orgs/organizations.js";
 import { createProjectHandlers } from "./orgs/projects.js";
 import { createTeamHandlers } from "./orgs/teams.js";
+import { createEnvelope } from "./secrets/envelope.js";
+import { openKeyRingSource } from "./secrets/master-keys.js";
 
 export const version = "0.1.0";
 
@@ -83,6 +91,15 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
       const req = ctx.reply.request;
       return `${req.protocol}://${req.host}`;
     };
+    const keys = await openKeyRingSource({ inline: config.masterKey, file: config.keyFile ?? join(config.dataDir, "master.key") });
+    const envelope = createEnvelope({ keyRing: keys.get });
+    const store = createInventoryStore();
+    let log: (level: "info" | "warn" | "error", msg: string, extra?: object) => void = () => undefined;
+    const manager = createClusterManager({ db, envelope, store, log: (level, msg, extra) => log(level, msg, extra), onStatusChange: (orgId, id) => store.notifyCluster(orgId, id) });
+    const loadCluster = async (orgId: string, id: string) => {
+      const row = await findClusterRow(db, orgId, id).catch(() => null);
+      return row ? toClusterView(row, manager, store, (await listTargets(db, orgId, [row.id])).get(row.id) ?? []) : null;
+    };
     const cookieSecure = (ctx: RequestContext) => (config.cookieSecure === "auto" ? ctx.reply.request.protocol === "https" : config.cookieSecure === "true");
     const handlers: Handlers = {
       ...createIdentityHandlers({ auth, access, passwords, throttle: createLoginThrottle(), dummyHash: await passwords.hash(randomBytes(16).toString("hex")), cookieSecure }),
@@ -95,6 +112,9 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
       ...createBindingHandlers({ access }),
       ...createTokenHandlers({ auth }),
       ...createAuditHandlers(),
+      ...createClusterHandlers({ manager, store, envelope }),
+      ...createInventoryHandlers({ store, loadCluster }),
+      ...createResourceHandlers({ manager, store }),
     };
     const app = await buildApp({
       db,
@@ -111,7 +131,9 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
       metrics,
       isShuttingDown: () => shuttingDown,
     });
+    log = (level, msg, extra) => app.log[level](extra ?? {}, msg);
     await app.listen({ port: config.port, host: config.host });
+    await manager.start();
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
     const runRetention = () =>
@@ -131,6 +153,7 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
       async stop() {
         shuttingDown = true;
         clearInterval(retentionTimer);
+        await manager.stop();
         await app.close();
         await readCache?.close();
         await db.close();

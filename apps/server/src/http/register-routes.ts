@@ -199,7 +199,7 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
             ctx.db = deps.db;
             for (const orgId of changed) deps.readCache?.invalidate(orgId);
             for (const fn of pending) await fn();
-          } else if (deps.readCache && ctx.org && ctx.actor && !def.produces) {
+          } else if (deps.readCache && ctx.org && ctx.actor && !def.produces && !def.live) {
             // Reads of an organization are cached per caller until the organization changes.
             const key = `${id}|${ctx.actor.kind === "token" ? `t:${ctx.actor.tokenId}` : ctx.actor.userId}|${req.url}`;
             const cached = deps.readCache.get(ctx.org.id, key);

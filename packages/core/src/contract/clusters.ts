@@ -103,6 +103,10 @@ export const Cluster = z.object({
   state: z.enum(["connecting", "ready", "degraded", "down"]),
   summary: ClusterSummary,
   inventory: z.array(InventoryKindState),
+  streams: z
+    .object({ lists: z.number().int(), watches: z.number().int(), relists: z.number().int(), bookmarks: z.number().int(), events: z.number().int() })
+    .nullable()
+    .describe("Counters of the live inventory streams since connecting: full lists, watch requests, relists after 410 Gone, bookmarks, events"),
   targets: z.array(ClusterTarget),
   createdAt: Timestamp,
   updatedAt: Timestamp,

@@ -33,6 +33,8 @@ export interface RouteDef<P extends Opt = Opt, Q extends Opt = Opt, B extends Op
   status?: number;
   /** Audit action written for this route; every non-GET route has one. */
   audit?: string;
+  /** Answers from live cluster state: never served from the organization read cache. */
+  live?: boolean;
   /** Non-JSON responses (exports) name their content types here. */
   produces?: readonly string[];
 }

@@ -1,0 +1,3 @@
+export { createKubernetesConnection } from "./connection.js";
+export { type KubeContextInfo, type KubeTarget, listKubeconfigContexts, resolveKubeconfig } from "./kubeconfig.js";
+export { parseQuantity, toBytes, toMillicores } from "./quantity.js";
