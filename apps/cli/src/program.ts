@@ -1,11 +1,17 @@
 import { ApiError } from "@meridian/client";
 import { AppError } from "@meridian/core";
 import { Command, CommanderError, Option } from "commander";
+import { registerApplyCommand } from "./commands/apply.js";
 import { registerAuditCommands } from "./commands/audit.js";
 import { registerAuthCommands } from "./commands/auth.js";
+import { renameClusterAddFlags } from "./commands/cluster-add.js";
+import { registerClusterCommands } from "./commands/clusters.js";
 import { registerContextCommands } from "./commands/context.js";
+import { registerDescribeCommand } from "./commands/describe.js";
 import { registerEnvCommands } from "./commands/envs.js";
+import { registerGetCommand } from "./commands/get.js";
 import { registerInviteCommands } from "./commands/invites.js";
+import { registerLogsCommand } from "./commands/logs.js";
 import { registerMemberCommands } from "./commands/members.js";
 import { registerOrgCommands } from "./commands/orgs.js";
 import { registerProjectCommands } from "./commands/projects.js";
@@ -13,6 +19,7 @@ import { registerRoleCommands } from "./commands/roles.js";
 import { registerTeamCommands } from "./commands/teams.js";
 import { registerTokenCommands } from "./commands/tokens.js";
 import { registerUpCommand } from "./commands/up.js";
+import { registerWorkloadCommands } from "./commands/workload-actions.js";
 import { type CliEnv, readCliEnv } from "./config.js";
 import { CliError } from "./errors.js";
 import { outputFormats } from "./output.js";
@@ -40,6 +47,9 @@ Examples:
   meridian tokens create ci --role deployer --project api --expires-in-days 30
   meridian audit list --action project. --since 24h -o json
   meridian audit export --format csv -f audit.csv && meridian audit verify
+  meridian clusters add prod --kubeconfig ~/.kube/config --context prod-admin
+  meridian get pods -A --cluster prod && meridian logs deploy/web -n shop -f
+  meridian apply -f web.yaml --dry-run && meridian scale deploy web --replicas 3
 
 Config: $MERIDIAN_CONFIG or \${XDG_CONFIG_HOME:-~/.config}/meridian/config.json. Env: MERIDIAN_SERVER, MERIDIAN_TOKEN,
 NO_COLOR, MERIDIAN_DEBUG=1 (stack traces). Exit codes: 0 ok, 1 error, 2 usage error.`,
@@ -56,6 +66,12 @@ NO_COLOR, MERIDIAN_DEBUG=1 (stack traces). Exit codes: 0 ok, 1 error, 2 usage er
   registerRoleCommands(program, env);
   registerTokenCommands(program, env);
   registerAuditCommands(program, env);
+  registerClusterCommands(program, env);
+  registerGetCommand(program, env);
+  registerDescribeCommand(program, env);
+  registerApplyCommand(program, env);
+  registerWorkloadCommands(program, env);
+  registerLogsCommand(program, env);
   return program;
 }
 
@@ -104,7 +120,7 @@ function hintFor(err: AppError): string | undefined {
 export async function main(argv: string[], env: CliEnv = readCliEnv()): Promise<number> {
   const program = createProgram(env);
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(renameClusterAddFlags(argv));
     return 0;
   } catch (err) {
     return reportError(err, env);

@@ -1,0 +1,90 @@
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { parseAllDocuments } from "yaml";
+import { formatObjectName } from "../clusters/format.js";
+import { useColor } from "../clusters/sections.js";
+import { selectCluster } from "../clusters/select-cluster.js";
+import type { CliEnv } from "../config.js";
+import { CliError } from "../errors.js";
+import { readAllStdin } from "../prompt.js";
+import { type Runtime, withRuntime } from "../runtime.js";
+
+interface ApplyOptions {
+  filename: string;
+  cluster?: string;
+  namespace?: string;
+  dryRun?: boolean;
+  diff?: boolean;
+}
+
+export function registerApplyCommand(program: Command, env: CliEnv): void {
+  program
+    .command("apply")
+    .description("Server-side apply YAML to a cluster (Kubernetes objects, or Swarm service specs)")
+    .requiredOption("-f, --filename <file>", "YAML file, or - for stdin")
+    .option("--cluster <cluster>", "cluster slug (default: the organization's only cluster)")
+    .option("-n, --namespace <ns>", "namespace for objects that name none")
+    .option("--dry-run", "change nothing; print what would change, with diffs")
+    .option("--diff", "print each object's diff as it is applied")
+    .addHelpText("after", "\nExamples:\n  meridian apply -f web.yaml --cluster prod --dry-run\n  kustomize build . | meridian apply -f - -n shop --diff")
+    .action(withRuntime(env, applyFile));
+}
+
+/** API group of each object by kind and name, from the YAML's apiVersion, for `deployment.apps/web` lines. */
+export function readGroups(yaml: string): Map<string, string> {
+  const groups = new Map<string, string>();
+  try {
+    for (const doc of parseAllDocuments(yaml)) {
+      const o = doc.toJS() as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } } | null;
+      if (!o || typeof o.apiVersion !== "string" || typeof o.kind !== "string") continue;
+      const slash = o.apiVersion.indexOf("/");
+      groups.set(`${o.kind}/${String(o.metadata?.name)}`, slash > 0 ? o.apiVersion.slice(0, slash) : "");
+    }
+  } catch {
+    // the server reports what is wrong with the YAML
+  }
+  return groups;
+}
+
+/** Unified diff with + lines green, - lines red and hunk headers cyan. */
+export function colorDiff(diff: string, color: boolean): string {
+  if (!color) return diff;
+  return diff
+    .split("\n")
+    .map((l) => {
+      if (l.startsWith("+++") || l.startsWith("---")) return `\x1b[1m${l}\x1b[0m`;
+      if (l.startsWith("+")) return `\x1b[32m${l}\x1b[0m`;
+      if (l.startsWith("-")) return `\x1b[31m${l}\x1b[0m`;
+      if (l.startsWith("@@")) return `\x1b[36m${l}\x1b[0m`;
+      return l;
+    })
+    .join("\n");
+}
+
+function readYaml(file: string): Promise<string> | string {
+  if (file === "-") return readAllStdin();
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`);
+  }
+}
+
+async function applyFile(rt: Runtime, _args: string[], opts: ApplyOptions): Promise<void> {
+  const yaml = await readYaml(opts.filename);
+  if (yaml.trim() === "") throw new CliError(`${opts.filename === "-" ? "stdin" : opts.filename} is empty`);
+  const client = rt.getClient();
+  const orgId = rt.getOrg();
+  const cluster = await selectCluster(client, orgId, opts.cluster);
+  const result = await client.call("applyResources", {
+    params: { orgId, clusterId: cluster.id },
+    body: { yaml, dryRun: opts.dryRun === true, ...(opts.namespace ? { namespace: opts.namespace } : {}) },
+  });
+  if (rt.printer.format !== "table") return rt.printer.item(result, []);
+  const groups = readGroups(yaml);
+  const color = useColor(rt);
+  for (const r of result.results) {
+    process.stdout.write(`${formatObjectName(r.kind, r.name, groups.get(`${r.kind}/${r.name}`))} ${r.action}${result.dryRun ? " (dry run)" : ""}\n`);
+    if ((opts.diff || opts.dryRun) && r.diff.trim() !== "") process.stdout.write(`${colorDiff(r.diff.replace(/\n?$/, "\n"), color)}`);
+  }
+}
