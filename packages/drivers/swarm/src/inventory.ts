@@ -5,6 +5,7 @@ import type { DockerConfig, DockerEvent, DockerNetwork, DockerNode, DockerSecret
 import { stackLabel } from "./docker-types.js";
 import {
   type SwarmKind,
+  countRecentFailures,
   fingerprintItem,
   getNodeNames,
   makeKeysUnique,
@@ -51,6 +52,10 @@ function isRelevantEvent(event: DockerEvent): boolean {
   return true;
 }
 
+function sameCounts(a: Map<string, number>, b: Map<string, number>): boolean {
+  return a.size === b.size && [...a].every(([key, value]) => b.get(key) === value);
+}
+
 function isConverging(item: InventoryItem): boolean {
   const s = item.summary;
   return s.running !== s.desired || s.updateState === "updating" || s.updateState === "rollback_started";
@@ -70,6 +75,7 @@ export function startSwarmInventory(client: DockerClient, sink: InventorySink, l
   let nodeNames = new Map<string, string>();
   let services = new Map<string, { name: string; namespace: string | null }>();
   let localNodeId: string | null = null;
+  let recentFailures = new Map<string, number>();
   let stopped = false;
   let eventsUp = false;
   let eventsError: string | null = null;
@@ -110,12 +116,16 @@ export function startSwarmInventory(client: DockerClient, sink: InventorySink, l
       case "SwarmNode":
         return (await fetchNodes()).map((n) => projectNode(n, nodeNames.get(n.ID) ?? n.ID));
       case "SwarmService":
-        return (await fetchServices()).map((s) => projectService(s, now));
+        return (await fetchServices()).map((s) => projectService(s, now, recentFailures.get(s.ID)));
       case "SwarmTask": {
         const tasks = await get<DockerTask[]>("/tasks");
         // A task of a service or node we have not seen yet: refresh the names first.
         if (tasks.some((task) => task.ServiceID && !services.has(task.ServiceID))) await fetchServices();
         if (tasks.some((task) => task.NodeID && !nodeNames.has(task.NodeID))) await fetchNodes();
+        const failures = countRecentFailures(tasks, now);
+        // Failures change a service's health: re-read services next round when they did.
+        if (!sameCounts(failures, recentFailures)) markDirty(["SwarmService"]);
+        recentFailures = failures;
         const ctx = { nodeNames, services, localNodeName: null, now };
         return tasks.map((task) => projectTask(task, ctx));
       }

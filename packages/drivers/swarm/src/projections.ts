@@ -139,7 +139,11 @@ function formatPorts(service: DockerService): string {
 
 const rollbackStates = new Set(["rollback_started", "rollback_paused", "rollback_completed", "paused"]);
 
-export function projectService(service: DockerService, now: number): InventoryItem {
+/**
+ * `recentFailures`: tasks of this service that failed lately (from the task list). ServiceStatus alone
+ * hides a crash loop: between restarts a task's desired state is "ready", so a failing global service reads 0/0.
+ */
+export function projectService(service: DockerService, now: number, recentFailures = 0): InventoryItem {
   const mode = getServiceMode(service);
   const running = service.ServiceStatus?.RunningTasks ?? 0;
   const desired = service.ServiceStatus?.DesiredTasks ?? service.Spec?.Mode?.Replicated?.Replicas ?? 0;
@@ -149,10 +153,12 @@ export function projectService(service: DockerService, now: number): InventoryIt
   if (updateState !== null && rollbackStates.has(updateState)) health = "warning";
   else if (updateState === "updating") health = "progressing";
   else if (mode.endsWith("job")) health = running > 0 ? "progressing" : "ok";
+  else if (recentFailures > 0) health = running > 0 && running >= desired ? "warning" : "error";
   else if (running >= desired) health = "ok";
   else health = running === 0 && now - changedAt > stuckAfterMs ? "error" : "progressing";
   let status = `${running}/${desired}`;
   if (updateState === "updating") status = `Updating ${status}`;
+  else if (health === "error" && recentFailures > 0) status = `Failing ${status}`;
   else if (updateState === "rollback_started") status = `Rolling back ${status}`;
   else if (updateState === "paused" || updateState === "rollback_paused") status = `Update paused ${status}`;
   const labels = service.Spec?.Labels;
@@ -171,6 +177,7 @@ export function projectService(service: DockerService, now: number): InventoryIt
       desired,
       running,
       completed: service.ServiceStatus?.CompletedTasks ?? 0,
+      recentFailures,
       image: stripDigest(service.Spec?.TaskTemplate?.ContainerSpec?.Image),
       ports: formatPorts(service),
       updateState,
@@ -186,6 +193,21 @@ export function getTaskHealth(state: string): Health {
   if (progressingTaskStates.has(state)) return "progressing";
   if (state === "failed" || state === "rejected") return "error";
   return "unknown";
+}
+
+const recentFailureMs = 5 * 60_000;
+
+/** Failed or rejected tasks per service id within the last five minutes. */
+export function countRecentFailures(tasks: readonly DockerTask[], now: number): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const task of tasks) {
+    const state = task.Status?.State;
+    if ((state !== "failed" && state !== "rejected") || !task.ServiceID) continue;
+    const at = Date.parse(task.Status?.Timestamp ?? "");
+    if (Number.isNaN(at) || now - at > recentFailureMs) continue;
+    counts.set(task.ServiceID, (counts.get(task.ServiceID) ?? 0) + 1);
+  }
+  return counts;
 }
 
 export function getTaskName(task: DockerTask, serviceName: string): string {
