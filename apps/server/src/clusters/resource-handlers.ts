@@ -24,7 +24,9 @@ function toRef(q: RefInput): ObjectRef {
   const kind = resolveKindName(q.kind);
   const info = findKind(kind);
   const namespaced = info ? info.namespaced : Boolean(q.namespace);
-  return { kind, apiVersion: q.apiVersion, namespace: namespaced ? (q.namespace ?? "default") : null, name: q.name };
+  // Kubernetes defaults to the "default" namespace like kubectl; a Swarm service may belong to no stack.
+  const fallback = info?.runtime === "swarm" ? null : "default";
+  return { kind, apiVersion: q.apiVersion, namespace: namespaced ? (q.namespace ?? fallback) : null, name: q.name };
 }
 
 /** Objects related to one: its owner, what it owns (two levels: Deployment → ReplicaSets → Pods), its node, a Service's slices. */
