@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { InventoryHandle, InventoryItem, InventorySink, InventoryStats } from "@meridian/core";
 import type { KubeHttp } from "./kube-http.js";
 import { runReflector } from "./reflector.js";
@@ -10,6 +11,8 @@ import { type ApiResource, watchedResources } from "./resources.js";
 export function startKubeInventory(http: KubeHttp, sink: InventorySink, log?: (msg: string, extra?: object) => void): InventoryHandle {
   const stats: InventoryStats = { lists: 0, watches: 0, relists: 0, bookmarks: 0, events: 0 };
   const root = new AbortController();
+  // Every reflector listens on this signal (and their requests and back-off timers do too).
+  setMaxListeners(0, root.signal);
   const running: Promise<void>[] = [];
   const custom = new Map<string, { ctl: AbortController; done: Promise<void> }>();
 
@@ -41,6 +44,7 @@ export function startKubeInventory(http: KubeHttp, sink: InventorySink, log?: (m
     for (const [id, res] of wanted) {
       if (custom.has(id) || root.signal.aborted) continue;
       const ctl = new AbortController();
+      setMaxListeners(0, ctl.signal);
       root.signal.addEventListener("abort", () => ctl.abort(), { once: true });
       custom.set(id, { ctl, done: start(res, ctl, sink) });
     }
