@@ -21,6 +21,8 @@ export interface TestServer {
   baseUrl: string;
   adminPassword: string;
   dataDir: string;
+  /** The server process (for resident-memory measurements). */
+  pid: number;
   /** A connection to the server's database, for tests that inspect or tamper with rows. */
   openDatabase(): Promise<Database>;
   /** Everything the server logged so far (JSON lines), for diagnosing failures. */
@@ -71,6 +73,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     baseUrl,
     adminPassword,
     dataDir,
+    pid: child.pid as number,
     async openDatabase() {
       if (opts.databaseUrl) return createDatabase({ connectionString: opts.databaseUrl, max: 2 });
       const password = (await readFile(join(dataDir, "postgres", "pg-password"), "utf8")).trim();
