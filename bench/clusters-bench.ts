@@ -5,14 +5,15 @@
  *  - p50/p99 of filtered, paginated pod queries, beside `kubectl get pods -A` and `-A -l` in the same run;
  *  - p50/p99 from a pod change in the cluster to the SSE event reaching a client;
  *  - 10 clusters connected at once: time to all complete, and the worst /healthz latency meanwhile (stalls).
- * Prints figures; asserts nothing. Run: npm run bench -- clusters [--scale 1000 30000] [--skip-multi]
+ *  - an API server outage: time until the cluster shows as down, and from restart until ready and watching.
+ * Prints figures; asserts nothing. Run: npm run bench -- clusters [--scale 1000 30000] [--only single,multi,outage]
  */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { createKubeHttp, resolveKubeconfig } from "@meridian/driver-kubernetes";
 import { loginAs, type Session, startTestServer, type TestServer } from "@meridian/testing";
-import { ensureK8sTestbed, runTestbedCli } from "@meridian/testing/testbed";
+import { ensureK8sTestbed, runTestbedCli, startK8sApiserver, stopK8sApiserver } from "@meridian/testing/testbed";
 
 const run = promisify(execFile);
 const args = process.argv.slice(3);
@@ -166,11 +167,42 @@ async function benchMulti(server: TestServer, admin: Session) {
   for (let i = 0; i < 10; i++) await admin.client.call("deleteCluster", { params: { ...org, clusterId: `c${i}` } });
 }
 
+async function benchOutage(admin: Session) {
+  console.log("\n== API server outage");
+  await admin.client.call("createCluster", { params: org, body: { slug: "outage", connection: { kind: "kubernetes", kubeconfig } } });
+  await waitComplete(admin, "outage", 0);
+  const state = async () => admin.client.call("getCluster", { params: { ...org, clusterId: "outage" } });
+  const until = async (ok: (c: Awaited<ReturnType<typeof state>>) => boolean) => {
+    const t = performance.now();
+    for (;;) {
+      const c = await state();
+      if (ok(c)) return [performance.now() - t, c] as const;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const t0 = performance.now();
+  await stopK8sApiserver(tb);
+  const stopMs = performance.now() - t0;
+  const [afterStop] = await until((c) => c.state === "down");
+  const downMs = stopMs + afterStop;
+  const t = performance.now();
+  await startK8sApiserver(tb);
+  const startMs = performance.now() - t;
+  const [readyMs, c] = await until((x) => x.state === "ready" && x.inventory.every((i) => i.phase === "watching"));
+  console.log(`API server stop begun -> shown down: ${fmt(downMs)} (the stop itself took ${fmt(stopMs)})`);
+  console.log(`API server start returned after ${fmt(startMs)}; then -> ready with every watch running: ${fmt(readyMs)}`);
+  console.log(`streams since connecting: ${JSON.stringify(c.streams)} (relists = kinds whose resourceVersion was too old for the restarted API server's watch cache)`);
+  await admin.client.call("deleteCluster", { params: { ...org, clusterId: "outage" } });
+}
+
+const onlyAt = args.indexOf("--only");
+const phases = new Set((onlyAt >= 0 ? (args[onlyAt + 1] ?? "") : "single,multi,outage").split(","));
 const server = await startTestServer({ env: { MERIDIAN_LOG_LEVEL: "error" } });
 try {
   const admin = await loginAs(server.baseUrl, "admin", server.adminPassword);
-  await benchSingle(server, admin);
-  if (!args.includes("--skip-multi")) await benchMulti(server, admin);
+  if (phases.has("single")) await benchSingle(server, admin);
+  if (phases.has("multi")) await benchMulti(server, admin);
+  if (phases.has("outage") && !tb.external) await benchOutage(admin);
 } finally {
   await server.stop();
 }
