@@ -1,2 +1,3 @@
 export * from "./connection.js";
 export * from "./kinds.js";
+export * from "./policy-templates.js";
