@@ -35,6 +35,21 @@ async function resolveImage(client: DockerClient, image: string, current: string
   return image;
 }
 
+/** Service specs store networks by id; names are looked up so a re-apply compares equal. */
+async function resolveNetworks(client: DockerClient, names: string[] | undefined): Promise<string[] | undefined> {
+  if (names === undefined) return undefined;
+  const ids: string[] = [];
+  for (const name of names) {
+    try {
+      ids.push((await client.requestJson<{ Id: string }>({ path: `/networks/${encodeURIComponent(name)}` })).Id);
+    } catch (error) {
+      if (error instanceof AppError && error.code === "not_found") throw new AppError("invalid_input", `network ${name} not found`);
+      throw error;
+    }
+  }
+  return ids;
+}
+
 async function applyOne(client: DockerClient, desired: MeridianServiceSpec, dryRun: boolean, log: Log): Promise<ApplyResult> {
   const current = await findService(client, desired.name);
   const namespace = desired.namespace ?? null;
@@ -45,7 +60,8 @@ async function applyOne(client: DockerClient, desired: MeridianServiceSpec, dryR
     throw new AppError("conflict", `SwarmService ${desired.name} already exists ${currentStack ? `in stack ${currentStack}` : "outside any stack"}`);
   }
   const image = await resolveImage(client, desired.image, current?.Spec?.TaskTemplate?.ContainerSpec?.Image, log);
-  const after = mergeServiceSpec(current?.Spec, desired, image);
+  const resolved = { image, networkIds: await resolveNetworks(client, desired.networks) };
+  const after = mergeServiceSpec(current?.Spec, desired, resolved);
   if (current && isSameSpec(current.Spec, after)) return { ...base, action: "unchanged", diff: "" };
   const diff = diffServiceSpecs(desired.name, current?.Spec, after);
   if (!current) {
@@ -54,7 +70,7 @@ async function applyOne(client: DockerClient, desired: MeridianServiceSpec, dryR
   }
   if (!dryRun) {
     // Re-merge onto the spec read just before the write, so a concurrent change is not overwritten blindly.
-    await updateService(client, { kind: "SwarmService", name: current.ID }, (fresh) => mergeServiceSpec(fresh.Spec, desired, image));
+    await updateService(client, { kind: "SwarmService", name: current.ID }, (fresh) => mergeServiceSpec(fresh.Spec, desired, resolved));
   }
   return { ...base, action: "configured", diff };
 }

@@ -41,7 +41,7 @@ describe("Meridian Swarm service specs", () => {
       `kind: SwarmService\nname: web\nnamespace: shop\nimage: ${image}\nreplicas: 2\nenv: {A: "1", B: true}\nlabels: {team: core}\nports: [{published: 8080, target: 80}]\ncommand: [sh, -c]\nargs: ["echo hi"]\nresources: {reservations: {cpu: 250m, memory: 64Mi}}\nupdateConfig: {parallelism: 1, delay: 2s, order: start-first}\n`,
     );
     if (!spec) throw new Error("no spec");
-    const docker = mergeServiceSpec(undefined, spec, `${image}@sha256:abc`);
+    const docker = mergeServiceSpec(undefined, spec, { image: `${image}@sha256:abc` });
     expect(docker).toEqual({
       Name: "web",
       Labels: { team: "core", "com.docker.stack.namespace": "shop" },
@@ -50,7 +50,7 @@ describe("Meridian Swarm service specs", () => {
         Resources: { Reservations: { NanoCPUs: 250_000_000, MemoryBytes: 64 * 1024 * 1024 } },
       },
       Mode: { Replicated: { Replicas: 2 } },
-      UpdateConfig: { Parallelism: 1, Delay: 2e9, Order: "start-first" },
+      UpdateConfig: { Parallelism: 1, Delay: 2e9, FailureAction: "pause", Monitor: 5e9, MaxFailureRatio: 0, Order: "start-first" },
       EndpointSpec: { Ports: [{ Protocol: "tcp", TargetPort: 80, PublishedPort: 8080, PublishMode: "host" }] },
     });
   });
@@ -62,15 +62,16 @@ describe("Meridian Swarm service specs", () => {
       Name: "web",
       TaskTemplate: { ContainerSpec: { Image: image, Env: ["OLD=1"], Isolation: "default" }, ForceUpdate: 3, Runtime: "container" },
       Mode: { Replicated: { Replicas: 1 } },
+      UpdateConfig: { Parallelism: 1, FailureAction: "pause", Monitor: 5e9, MaxFailureRatio: 0, Order: "stop-first" },
       EndpointSpec: { Mode: "vip" },
     };
-    const merged = mergeServiceSpec(live, spec, image);
+    const merged = mergeServiceSpec(live, spec, { image });
     expect(merged.TaskTemplate).toEqual({ ContainerSpec: { Image: image, Isolation: "default" }, ForceUpdate: 3, Runtime: "container" });
     expect(merged.EndpointSpec).toEqual({ Mode: "vip" });
     expect(isSameSpec(live, merged)).toBe(false);
     const diff = diffServiceSpecs("web", live, merged);
     expect(diff).toContain("-      - OLD=1");
     expect(diff.split("\n").filter((l) => l.startsWith("+") && !l.startsWith("+++"))).toEqual([]);
-    expect(isSameSpec(merged, mergeServiceSpec(merged, spec, image))).toBe(true);
+    expect(isSameSpec(merged, mergeServiceSpec(merged, spec, { image }))).toBe(true);
   });
 });

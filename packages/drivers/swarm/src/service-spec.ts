@@ -134,10 +134,29 @@ function toResources(amounts: z.infer<typeof ResourceAmounts> | undefined, field
 }
 
 /**
- * Writes the fields Meridian manages onto a copy of the current spec (or a new one). `image` is the
- * reference to run, already pinned to a digest when the registry answered.
+ * The engine fills every UpdateConfig field on write (Monitor 5s, FailureAction pause …), so Meridian
+ * writes them all, with the docker CLI's defaults, and a re-apply compares equal.
  */
-export function mergeServiceSpec(current: ServiceSpec | undefined, desired: MeridianServiceSpec, image: string): ServiceSpec {
+function toUpdateConfig(update: MeridianServiceSpec["updateConfig"] = {}): Record<string, unknown> {
+  const delay = update.delay === undefined ? 0 : parseDuration(update.delay);
+  return {
+    Parallelism: update.parallelism ?? 1,
+    ...(delay > 0 && { Delay: delay }),
+    FailureAction: update.failureAction ?? "pause",
+    Monitor: update.monitor === undefined ? 5e9 : parseDuration(update.monitor),
+    MaxFailureRatio: update.maxFailureRatio ?? 0,
+    Order: update.order ?? "stop-first",
+  };
+}
+
+/** What apply looked up in the engine: the image pinned to its digest, network names as ids (as stored). */
+export interface ResolvedRefs {
+  image: string;
+  networkIds?: string[];
+}
+
+/** Writes the fields Meridian manages onto a copy of the current spec (or a new one). */
+export function mergeServiceSpec(current: ServiceSpec | undefined, desired: MeridianServiceSpec, resolved: ResolvedRefs): ServiceSpec {
   const spec: ServiceSpec = structuredClone(current ?? {});
   spec.Name = desired.name;
   const labels = { ...(desired.labels ?? {}) };
@@ -146,7 +165,7 @@ export function mergeServiceSpec(current: ServiceSpec | undefined, desired: Meri
 
   const task = (spec.TaskTemplate ??= {});
   const container = (task.ContainerSpec ??= {});
-  container.Image = image;
+  container.Image = resolved.image;
   setOrDelete(container, "Env", toEnvList(desired.env));
   setOrDelete(container, "Command", desired.command);
   setOrDelete(container, "Args", desired.args);
@@ -162,22 +181,10 @@ export function mergeServiceSpec(current: ServiceSpec | undefined, desired: Meri
   const placement = { ...(task.Placement ?? {}) };
   setOrDelete(placement, "Constraints", desired.constraints);
   setOrDelete(task, "Placement", Object.keys(placement).length > 0 ? placement : undefined);
-  setOrDelete(task, "Networks", desired.networks?.map((target) => ({ Target: target })));
+  setOrDelete(task, "Networks", (resolved.networkIds ?? desired.networks)?.map((target) => ({ Target: target })));
 
   spec.Mode = desired.mode === "global" ? { Global: {} } : { Replicated: { Replicas: desired.replicas ?? 1 } };
-  const update = desired.updateConfig;
-  setOrDelete(
-    spec,
-    "UpdateConfig",
-    update && {
-      ...(update.parallelism !== undefined && { Parallelism: update.parallelism }),
-      ...(update.delay !== undefined && { Delay: parseDuration(update.delay) }),
-      ...(update.failureAction !== undefined && { FailureAction: update.failureAction }),
-      ...(update.monitor !== undefined && { Monitor: parseDuration(update.monitor) }),
-      ...(update.maxFailureRatio !== undefined && { MaxFailureRatio: update.maxFailureRatio }),
-      ...(update.order !== undefined && { Order: update.order }),
-    },
-  );
+  spec.UpdateConfig = toUpdateConfig(desired.updateConfig);
   const endpoint = { ...(spec.EndpointSpec ?? {}) };
   // Host-mode publishing: no routing mesh (IPVS) is needed on the nodes.
   setOrDelete(endpoint, "Ports", desired.ports?.map((p) => ({ Protocol: p.protocol ?? "tcp", TargetPort: p.target, PublishedPort: p.published, PublishMode: "host" })));
