@@ -9,6 +9,7 @@ import { createAuditHandlers } from "./audit/audit-handlers.js";
 import { purgeExpiredAuditEvents } from "./audit/retention.js";
 import { createClusterHandlers } from "./clusters/cluster-handlers.js";
 import { createClusterManager } from "./clusters/cluster-manager.js";
+import { registerClusterMetrics } from "./clusters/cluster-metrics.js";
 import { findClusterRow, listTargets, toClusterView } from "./clusters/cluster-view.js";
 import { createInventoryHandlers } from "./clusters/inventory-handlers.js";
 import { createInventoryStore } from "./clusters/inventory-store.js";
@@ -96,6 +97,7 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
     const store = createInventoryStore();
     let log: (level: "info" | "warn" | "error", msg: string, extra?: object) => void = () => undefined;
     const manager = createClusterManager({ db, envelope, store, log: (level, msg, extra) => log(level, msg, extra), onStatusChange: (orgId, id) => store.notifyCluster(orgId, id) });
+    registerClusterMetrics(metrics.registry, { store, manager, clusterIds: manager.ids });
     const loadCluster = async (orgId: string, id: string) => {
       const row = await findClusterRow(db, orgId, id).catch(() => null);
       return row ? toClusterView(row, manager, store, (await listTargets(db, orgId, [row.id])).get(row.id) ?? []) : null;

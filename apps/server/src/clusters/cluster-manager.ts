@@ -193,6 +193,7 @@ export function createClusterManager(deps: {
       resync.unref();
     },
     reconcile,
+    ids: () => [...live.keys()],
     status: (id: string): LiveStatus | null => {
       const l = live.get(id);
       return l ? { ...l.status, stats: l.inventory.stats() } : null;

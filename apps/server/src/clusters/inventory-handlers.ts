@@ -66,13 +66,24 @@ export function createInventoryHandlers(deps: { store: InventoryStore; loadClust
         },
       });
       const heartbeat = setInterval(() => push(": ping\n\n"), heartbeatMs);
+      // A generator waiting for the next change cannot be returned from outside, so the subscription ends
+      // when the connection closes, not at the next heartbeat.
+      let closed = false;
+      const close = () => {
+        closed = true;
+        clearInterval(heartbeat);
+        unsubscribe();
+        wake?.();
+      };
+      ctx.reply.raw.on("close", close);
       ctx.reply.header("x-accel-buffering", "no");
       async function* stream(): AsyncGenerator<string> {
         try {
           yield `retry: 2000\n\n${frame("hello", { kind: filter.kind })}`;
-          for (;;) {
+          while (!closed) {
             if (queue.length === 0 && !overflow) await new Promise<void>((r) => (wake = r));
             wake = null;
+            if (closed) return;
             if (overflow) {
               queue.length = 0;
               overflow = false;
@@ -83,8 +94,7 @@ export function createInventoryHandlers(deps: { store: InventoryStore; loadClust
             yield queue.splice(0, queue.length).join("");
           }
         } finally {
-          clearInterval(heartbeat);
-          unsubscribe();
+          close();
         }
       }
       return { raw: true, contentType: "text/event-stream", body: stream() };

@@ -210,6 +210,11 @@ describe("managing resources", () => {
     expect(upserts.every((u) => u.kind === "Pod" && u.namespace === ns && u.labels.app === "web")).toBe(true);
     const deployment = JSON.parse(await kubectl("-n", ns, "get", "deployment", "web", "-o", "json"));
     expect(deployment.spec.replicas).toBe(3);
+    // The stream's subscription ends when the client goes away.
+    await waitFor("no subscribers left", async () => /meridian_inventory_subscribers 0\b/.test(await (await fetch(`${server.baseUrl}/metrics`)).text()));
+    const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/meridian_inventory_objects\{cluster="testbed",kind="Pod"\} [1-9]/);
+    expect(metrics).toMatch(/meridian_cluster_ready\{cluster="testbed",state="ready"\} 1/);
   });
 
   it("previews an apply as a diff, applies it with server-side apply and audits it", async () => {
