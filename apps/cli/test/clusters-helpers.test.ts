@@ -95,21 +95,27 @@ describe("kubeconfig", () => {
     writeFileSync(join(dir, "ca.crt"), "CA PEM");
     writeFileSync(join(dir, "token"), "secret-token\n");
     const text = ["clusters:", "- name: c", "  cluster: {server: 'https://k:6443', certificate-authority: ca.crt}", "users:", "- name: u", `  user: {tokenFile: ${join(dir, "token")}}`].join("\n");
-    const out = parseYaml(inlineKubeconfigFiles(text, join(dir, "config")));
+    const out = parseYaml(inlineKubeconfigFiles(text, join(dir, "config")).text);
     expect(out.clusters[0].cluster).toEqual({ server: "https://k:6443", "certificate-authority-data": Buffer.from("CA PEM").toString("base64") });
     expect(out.users[0].user).toEqual({ token: "secret-token" });
-    expect(inlineKubeconfigFiles("clusters: []\n", join(dir, "config"))).toBe("clusters: []\n");
-    expect(() => inlineKubeconfigFiles("users:\n- name: u\n  user: {client-key: missing.key}\n", join(dir, "config"))).toThrow(/client-key of user "u" is .*missing\.key, which cannot be read/);
+    expect(inlineKubeconfigFiles("clusters: []\n", join(dir, "config"))).toEqual({ text: "clusters: []\n", unreadable: [] });
+    // left for the server to judge: it matters only if the chosen context uses it
+    const missing = inlineKubeconfigFiles("users:\n- name: u\n  user: {client-key: missing.key}\n", join(dir, "config"));
+    expect(parseYaml(missing.text).users[0].user).toEqual({ "client-key": "missing.key" });
+    expect(missing.unreadable).toEqual([{ section: "users", name: "u", message: `client-key of user "u" (${join(dir, "missing.key")}): no such file` }]);
   });
   const contexts = [
-    { name: "a", server: "https://a", problem: null },
-    { name: "b", server: "https://b", problem: "needs the exec plugin aws" },
+    { name: "a", cluster: "a", user: "ua", server: "https://a", problem: null },
+    { name: "b", cluster: "b", user: "ub", server: "https://b", problem: "needs the exec plugin aws" },
+    { name: "c", cluster: "c", user: "ua", server: "https://c", problem: "CA file on another machine (ca.crt)" },
   ];
   it("uses --context, else the current-context, and lists the contexts when it cannot", () => {
     expect(chooseContext({ currentContext: "a", contexts }, undefined, "kc").name).toBe("a");
-    expect(() => chooseContext({ currentContext: "a", contexts }, "zzz", "kc")).toThrow('kc: context "zzz" not found; contexts: a, b');
-    expect(() => chooseContext({ currentContext: null, contexts }, undefined, "kc")).toThrow("several contexts and no current-context: pick one with --context (a, b)");
-    expect(() => chooseContext({ currentContext: "b", contexts }, undefined, "kc")).toThrow('context "b" in kc cannot be used: needs the exec plugin aws (usable contexts: a)');
+    expect(() => chooseContext({ currentContext: "a", contexts }, "zzz", "kc")).toThrow('kc: context "zzz" not found; contexts: a, b, c');
+    expect(() => chooseContext({ currentContext: null, contexts }, undefined, "kc")).toThrow("several contexts and no current-context: pick one with --context (a, b, c)");
+    const unreadable = [{ section: "clusters" as const, name: "c", message: "certificate-authority of cluster c: no such file" }];
+    expect(() => chooseContext({ currentContext: "b", contexts }, undefined, "kc", unreadable)).toThrow(/^context "b" in kc cannot be used: needs the exec plugin aws \(usable contexts: a\)$/);
+    expect(() => chooseContext({ currentContext: "b", contexts }, "c", "kc", unreadable)).toThrow("(usable contexts: a); files it names that cannot be read here: certificate-authority of cluster c: no such file");
   });
 });
 
@@ -158,9 +164,9 @@ describe("apply and describe rendering", () => {
     expect(colorDiff("-a\n+b", true)).toBe("\x1b[31m-a\x1b[0m\n\x1b[32m+b\x1b[0m");
   });
   it("describes Kubernetes and Swarm headers", () => {
-    const k8s = describeHeader({ kind: "Deployment", apiVersion: "apps/v1", metadata: { name: "web", namespace: "shop", labels: { app: "web" } }, spec: { replicas: 2, template: { spec: { containers: [{ name: "app", image: "nginx" }] } } } }, "prod");
+    const k8s = describeHeader({ kind: "Deployment", apiVersion: "apps/v1", metadata: { name: "web", namespace: "shop", labels: { app: "web" } }, spec: { replicas: 2, template: { spec: { containers: [{ name: "app", image: "nginx" }] } } } }, "Deployment", "prod");
     expect(Object.fromEntries(k8s.map((f) => [f.field, f.value]))).toEqual({ Name: "web", Namespace: "shop", Kind: "Deployment (apps/v1)", Cluster: "prod", Labels: ["app=web"], Replicas: 2, Containers: ["app (nginx)"] });
-    const swarm = describeHeader({ ID: "abc", Spec: { Name: "api", Mode: { Replicated: { Replicas: 3 } }, TaskTemplate: { ContainerSpec: { Image: "busybox" } } } }, "s");
-    expect(Object.fromEntries(swarm.map((f) => [f.field, f.value]))).toEqual({ Name: "api", Cluster: "s", ID: "abc", Replicas: 3, Image: "busybox" });
+    const swarm = describeHeader({ ID: "abc", Spec: { Name: "api", Mode: { Replicated: { Replicas: 3 } }, TaskTemplate: { ContainerSpec: { Image: "busybox" } } } }, "SwarmService", "s");
+    expect(Object.fromEntries(swarm.map((f) => [f.field, f.value]))).toEqual({ Name: "api", Kind: "SwarmService", Cluster: "s", ID: "abc", Replicas: 3, Image: "busybox" });
   });
 });

@@ -16,17 +16,26 @@ const fileFields = [
 /**
  * The server cannot read files on this machine, so the CLI inlines the certificate, key and token files a
  * kubeconfig points to (as minikube and kind write them). Paths are relative to the kubeconfig, as kubectl
- * reads them. Text that is not YAML goes to the server unchanged, which explains what is wrong with it.
+ * reads them. A file that cannot be read is left as a path and reported in `unreadable`: it only matters if
+ * the chosen context uses it, and the server then names the problem. Text that is not YAML goes to the
+ * server unchanged, which explains what is wrong with it.
  */
-export function inlineKubeconfigFiles(text: string, kubeconfigPath: string, read: (path: string) => Buffer = readFileSync): string {
+export interface UnreadableFile {
+  section: "clusters" | "users";
+  name: string;
+  message: string;
+}
+
+export function inlineKubeconfigFiles(text: string, kubeconfigPath: string, read: (path: string) => Buffer = readFileSync): { text: string; unreadable: UnreadableFile[] } {
   let doc: unknown;
   try {
     doc = parseYaml(text);
   } catch {
-    return text;
+    return { text, unreadable: [] };
   }
-  if (!doc || typeof doc !== "object") return text;
+  if (!doc || typeof doc !== "object") return { text, unreadable: [] };
   const dir = resolve(kubeconfigPath, "..");
+  const unreadable: UnreadableFile[] = [];
   let changed = false;
   for (const f of fileFields) {
     const entries = (doc as Record<string, unknown>)[f.section];
@@ -40,18 +49,22 @@ export function inlineKubeconfigFiles(text: string, kubeconfigPath: string, read
       try {
         content = read(full);
       } catch (err) {
-        throw new CliError(`${kubeconfigPath}: ${f.file} of ${f.section.slice(0, -1)} "${String(entry.name)}" is ${full}, which cannot be read: ${(err as Error).message}`);
+        const why = (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message;
+        unreadable.push({ section: f.section, name: String(entry.name), message: `${f.file} of ${f.section.slice(0, -1)} "${String(entry.name)}" (${full}): ${why}` });
+        continue;
       }
       inner[f.data] = f.base64 ? content.toString("base64") : content.toString("utf8").trim();
       delete inner[f.file];
       changed = true;
     }
   }
-  return changed ? stringifyYaml(doc) : text;
+  return { text: changed ? stringifyYaml(doc) : text, unreadable };
 }
 
 export interface KubeconfigContextInfo {
   name: string;
+  cluster: string;
+  user: string;
   server: string | null;
   problem: string | null;
 }
@@ -61,6 +74,7 @@ export function chooseContext(
   info: { currentContext: string | null; contexts: KubeconfigContextInfo[] },
   wanted: string | undefined,
   file: string,
+  unreadable: UnreadableFile[] = [],
 ): KubeconfigContextInfo {
   const names = info.contexts.map((c) => c.name);
   if (names.length === 0) throw new CliError(`${file} has no contexts`);
@@ -73,7 +87,9 @@ export function chooseContext(
   }
   if (ctx.problem) {
     const usable = info.contexts.filter((c) => !c.problem).map((c) => c.name);
-    throw new CliError(`context "${name}" in ${file} cannot be used: ${ctx.problem}${usable.length > 0 ? ` (usable contexts: ${usable.join(", ")})` : ""}`);
+    const own = unreadable.filter((u) => (u.section === "clusters" ? u.name === ctx.cluster : u.name === ctx.user)).map((u) => u.message);
+    const files = own.length > 0 ? `; files it names that cannot be read here: ${own.join("; ")}` : "";
+    throw new CliError(`context "${name}" in ${file} cannot be used: ${ctx.problem}${usable.length > 0 ? ` (usable contexts: ${usable.join(", ")})` : ""}${files}`);
   }
   return ctx;
 }

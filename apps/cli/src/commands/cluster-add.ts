@@ -142,7 +142,7 @@ function checkModeFlags(opts: AddOptions): "kubeconfig" | "server" | "docker" {
 
 async function buildKubeconfigConnection(client: MeridianClient, orgId: string, opts: AddOptions) {
   const file = opts.kubeconfig as string;
-  const kubeconfig = inlineKubeconfigFiles(readLocalFile("--kubeconfig", file), file);
+  const { text: kubeconfig, unreadable } = inlineKubeconfigFiles(readLocalFile("--kubeconfig", file), file);
   let inspected: Awaited<ReturnType<typeof client.call<"inspectKubeconfig">>>;
   try {
     inspected = await client.call("inspectKubeconfig", { params: { orgId }, body: { kubeconfig } });
@@ -150,7 +150,7 @@ async function buildKubeconfigConnection(client: MeridianClient, orgId: string, 
     if (err instanceof AppError && err.code === "invalid_input") throw new CliError(`${file} is not a usable kubeconfig: ${err.message}`);
     throw err;
   }
-  const ctx = chooseContext(inspected, opts.kubeContext, file);
+  const ctx = chooseContext(inspected, opts.kubeContext, file, unreadable);
   const connection: ClusterConnectionInput = { kind: "kubernetes", kubeconfig, context: ctx.name };
   return { connection, endpoint: ctx.server ?? `context ${ctx.name}` };
 }

@@ -23,7 +23,7 @@ const asObj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray
 const pairs = (v: unknown) => Object.entries(asObj(v)).map(([k, val]) => `${k}=${String(val)}`);
 
 /** The header of a Kubernetes object (metadata) or a Docker Swarm one (ID, Spec, CreatedAt). */
-export function describeHeader(object: Obj, cluster: string): { field: string; value: unknown; kind?: "time" }[] {
+export function describeHeader(object: Obj, kind: string, cluster: string): { field: string; value: unknown; kind?: "time" }[] {
   const meta = asObj(object.metadata);
   const spec = asObj(object.spec ?? object.Spec);
   const annotations = pairs(meta.annotations).map((a) => (a.length > 80 ? `${a.slice(0, 79)}…` : a));
@@ -35,7 +35,7 @@ export function describeHeader(object: Obj, cluster: string): { field: string; v
   return [
     { field: "Name", value: meta.name ?? spec.Name ?? asObj(object.Description).Hostname },
     { field: "Namespace", value: meta.namespace },
-    { field: "Kind", value: typeof object.kind === "string" ? `${object.kind}${apiVersion}` : undefined },
+    { field: "Kind", value: typeof object.kind === "string" ? `${object.kind}${apiVersion}` : kind },
     { field: "Cluster", value: cluster },
     { field: "ID", value: object.ID },
     { field: "Created", value: meta.creationTimestamp ?? object.CreatedAt, kind: "time" as const },
@@ -50,7 +50,8 @@ export function describeHeader(object: Obj, cluster: string): { field: string; v
 
 /** Scalar status fields as "key: value" lines; conditions go to their own table. */
 export function statusFields(object: Obj): { field: string; value: unknown }[] {
-  const status = asObj(object.status ?? object.Status ?? object.UpdateStatus);
+  // Kubernetes: status; Swarm: a task's Status, a service's ServiceStatus (task counts) and UpdateStatus
+  const status = { ...asObj(object.ServiceStatus), ...asObj(object.UpdateStatus), ...asObj(object.Status), ...asObj(object.status) };
   return Object.entries(status)
     .filter(([k, v]) => k !== "conditions" && (v === null || typeof v !== "object"))
     .map(([k, v]) => ({ field: k, value: v }));
@@ -83,7 +84,7 @@ async function describeObject(rt: Runtime, args: string[], opts: { namespace?: s
   });
   if (rt.printer.format !== "table") return rt.printer.item(detail, []);
   const color = useColor(rt);
-  const header = describeHeader(detail.object, cluster.slug).map((f) => ({ header: f.field, value: () => f.value, ...(f.kind ? { kind: f.kind } : {}) }));
+  const header = describeHeader(detail.object, kind.kind, cluster.slug).map((f) => ({ header: f.field, value: () => f.value, ...(f.kind ? { kind: f.kind } : {}) }));
   process.stdout.write(renderDetails(null, header, { color }));
   const status = statusFields(detail.object);
   if (status.length > 0) {

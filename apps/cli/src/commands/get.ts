@@ -74,26 +74,42 @@ function whereText(ref: KindRef, namespaces: string[]): string {
 }
 
 async function getObjects(rt: Runtime, [kindArg, name]: string[], opts: GetOptions): Promise<void> {
-  const ref = resolveKindArg(kindArg as string);
-  const limit = parseLimit(opts.limit);
+  const kinds = splitList(kindArg).map(resolveKindArg);
+  if (kinds.length === 0) throw new UsageError("expected KIND");
+  if (kinds.length > 1 && (name || opts.watch)) throw new UsageError("several kinds (a,b) only list: leave out NAME and --watch");
   if (opts.watch && name) throw new UsageError("--watch lists a kind; leave out NAME and filter with -l or -n");
+  const limit = parseLimit(opts.limit);
   const client = rt.getClient();
   const orgId = rt.getOrg();
-  const { filter, namespaces } = buildInventoryFilter(ref, opts, name);
-  const result = await queryInventoryPages(client, orgId, filter, opts.sort, name ? undefined : limit);
-  for (const c of result.incomplete) rt.printer.note(`note: cluster ${c.clusterSlug}: the inventory of ${describeKind(ref)} is ${c.phase}${c.message ? ` (${c.message})` : ""}; results may be incomplete`);
-  const items = name ? result.items.filter((i) => i.name === name) : result.items;
-  if (name) return printOne(rt, ref, name, items, namespaces);
-
-  const clusterCount = opts.cluster ? splitList(opts.cluster).length : (await listAllClusters(client, orgId)).length;
-  const show = {
-    cluster: clusterCount > 1 || new Set(items.map((i) => i.clusterSlug)).size > 1,
-    // Swarm services outside a stack (and cluster-scoped custom objects) have no namespace to show
-    namespace: namespaces.length !== 1 && (ref.info?.namespaced ?? true) && (opts.watch === true || items.some((i) => i.namespace !== null)),
-  };
-  const columns = inventoryColumns(ref.info, show);
-  if (!opts.watch) return rt.printer.list(items, columns, `No ${describeKind(ref)} found${whereText(ref, namespaces)}.`);
-  await watchInventory(rt, orgId, filter, items, columns, async () => (await queryInventoryPages(client, orgId, filter, opts.sort, limit)).items);
+  const clusters = await listAllClusters(client, orgId);
+  const listed: InventoryItemView[] = [];
+  let printedTable = false;
+  for (const ref of kinds) {
+    const { filter, namespaces } = buildInventoryFilter(ref, opts, name);
+    const result = await queryInventoryPages(client, orgId, filter, opts.sort, name ? undefined : limit);
+    for (const c of result.incomplete) rt.printer.note(`note: cluster ${c.clusterSlug}: the inventory of ${describeKind(ref)} is ${c.phase}${c.message ? ` (${c.message})` : ""}; results may be incomplete`);
+    if (name) return printOne(rt, ref, name, result.items.filter((i) => i.name === name), namespaces);
+    const items = result.items;
+    // json/yaml of several kinds is one list; tables are one per kind, as kubectl prints them
+    if (rt.printer.format !== "table") {
+      listed.push(...items);
+      continue;
+    }
+    // the clusters that can hold this kind: a Swarm has no pods, so Kubernetes kinds count Kubernetes clusters
+    const runtime = ref.info?.runtime ?? "kubernetes";
+    const involved = opts.cluster ? splitList(opts.cluster).length : clusters.filter((c) => c.runtime === runtime).length;
+    const show = {
+      cluster: involved > 1 || new Set(items.map((i) => i.clusterSlug)).size > 1,
+      // Swarm services outside a stack (and cluster-scoped custom objects) have no namespace to show
+      namespace: namespaces.length !== 1 && (ref.info?.namespaced ?? true) && (opts.watch === true || items.some((i) => i.namespace !== null)),
+    };
+    const columns = inventoryColumns(ref.info, show);
+    if (opts.watch) return watchInventory(rt, orgId, filter, items, columns, async () => (await queryInventoryPages(client, orgId, filter, opts.sort, limit)).items);
+    if (printedTable && items.length > 0) process.stdout.write("\n");
+    printedTable ||= items.length > 0;
+    rt.printer.list(items, columns, `No ${describeKind(ref)} found${whereText(ref, namespaces)}.`);
+  }
+  if (rt.printer.format !== "table") rt.printer.list(listed, []);
 }
 
 async function printOne(rt: Runtime, ref: KindRef, name: string, items: InventoryItemView[], namespaces: string[]): Promise<void> {
