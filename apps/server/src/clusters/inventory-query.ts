@@ -73,11 +73,13 @@ export function buildFilter(input: InventoryFilterInput, buckets: ClusterBucket[
 
 type SortField = "name" | "namespace" | "cluster" | "status" | "createdAt" | "health";
 
+/** Sort value plus the unique tiebreak (namespace, name, cluster, group): also what a cursor holds. */
+type Pos = [string | number, string, string, string, string];
+
 interface Row {
   b: ClusterBucket;
   item: InventoryItem;
-  v: string | number;
-  id: string;
+  pos: Pos;
 }
 
 function sortValue(field: SortField, b: ClusterBucket, i: InventoryItem): string | number {
@@ -97,15 +99,23 @@ function sortValue(field: SortField, b: ClusterBucket, i: InventoryItem): string
   }
 }
 
-const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
-
-function encodeCursor(v: string | number, id: string): string {
-  return Buffer.from(JSON.stringify([v, id])).toString("base64url");
+function comparePos(a: Pos, b: Pos): number {
+  for (let k = 0; k < 5; k++) {
+    const x = a[k] as string | number;
+    const y = b[k] as string | number;
+    if (x < y) return -1;
+    if (x > y) return 1;
+  }
+  return 0;
 }
-function decodeCursor(c: string): [string | number, string] {
+
+function encodeCursor(p: Pos): string {
+  return Buffer.from(JSON.stringify(p)).toString("base64url");
+}
+function decodeCursor(c: string): Pos {
   try {
     const x = JSON.parse(Buffer.from(c, "base64url").toString("utf8")) as unknown;
-    if (Array.isArray(x) && x.length === 2 && (typeof x[0] === "string" || typeof x[0] === "number") && typeof x[1] === "string") return [x[0], x[1]];
+    if (Array.isArray(x) && x.length === 5 && (typeof x[0] === "string" || typeof x[0] === "number") && x.slice(1).every((v) => typeof v === "string")) return x as Pos;
   } catch {
     // fall through
   }
@@ -118,41 +128,44 @@ export interface InventoryPageResult {
   total: number;
 }
 
-/** Filters, sorts (stable, with a unique tiebreak) and cuts one page after the cursor. */
+/**
+ * Filters, then keeps only the first `limit + 1` rows after the cursor in order (a bounded insertion, so a
+ * page costs one pass over the kind instead of a full sort), with a unique tiebreak so pages never overlap.
+ */
 export function queryInventory(buckets: ClusterBucket[], filter: InventoryFilter, sort: string | undefined, limit: number, cursor: string | undefined): InventoryPageResult {
-  const desc = sort?.startsWith("-") ?? false;
+  const dir = sort?.startsWith("-") ? -1 : 1;
   const field = (sort ? sort.replace(/^-/, "") : "namespace") as SortField;
-  const rows: Row[] = [];
+  const after = cursor ? decodeCursor(cursor) : null;
+  const order = (a: Pos, b: Pos) => dir * comparePos(a, b);
+  const keep = limit + 1;
+  const best: Row[] = [];
+  let total = 0;
   for (const b of buckets) {
     if (filter.clusterIds && !filter.clusterIds.has(b.id)) continue;
     const m = b.byKind.get(filter.kind);
     if (!m) continue;
     for (const item of m.values()) {
       if (!filter.matches(b.id, item)) continue;
-      rows.push({ b, item, v: sortValue(field, b, item), id: `${item.namespace ?? ""}\u0000${item.name}\u0000${b.slug}\u0000${item.group}` });
+      total++;
+      const pos: Pos = [sortValue(field, b, item), item.namespace ?? "", item.name, b.slug, item.group];
+      if (after && order(pos, after) <= 0) continue;
+      if (best.length === keep && order(pos, (best[keep - 1] as Row).pos) >= 0) continue;
+      let lo = 0;
+      let hi = best.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (order((best[mid] as Row).pos, pos) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      best.splice(lo, 0, { b, item, pos });
+      if (best.length > keep) best.pop();
     }
   }
-  const dir = desc ? -1 : 1;
-  const order = (x: Row | { v: string | number; id: string }, y: Row | { v: string | number; id: string }) => dir * (cmp(x.v, y.v) || cmp(x.id, y.id));
-  rows.sort(order);
-  let start = 0;
-  if (cursor) {
-    const [v, id] = decodeCursor(cursor);
-    const pos = { v, id };
-    let lo = 0;
-    let hi = rows.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (order(rows[mid] as Row, pos) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    start = lo;
-  }
-  const slice = rows.slice(start, start + limit);
-  const last = slice[slice.length - 1];
+  const page = best.slice(0, limit);
+  const last = page[page.length - 1];
   return {
-    items: slice.map((r) => viewOf(r.b, r.item)),
-    nextCursor: last && start + limit < rows.length ? encodeCursor(last.v, last.id) : null,
-    total: rows.length,
+    items: page.map((r) => viewOf(r.b, r.item)),
+    nextCursor: last && best.length > limit ? encodeCursor(last.pos) : null,
+    total,
   };
 }
