@@ -61,6 +61,7 @@ function readBody(res: IncomingMessage): Promise<string> {
   });
 }
 
+/** `base` holds where to connect; unix and ssh get a fixed Host header (TLS verifies the real host name). */
 type Transport = { agent: Agent; base: RequestOptions; secure: boolean; close(): void };
 
 function createTransport(config: SwarmConnectionConfig): Transport {
@@ -69,7 +70,7 @@ function createTransport(config: SwarmConnectionConfig): Transport {
   switch (endpoint.scheme) {
     case "unix": {
       const agent = new Agent(agentOptions);
-      return { agent, base: { socketPath: endpoint.socketPath }, secure: false, close: () => agent.destroy() };
+      return { agent, base: { socketPath: endpoint.socketPath, headers: { host: "docker" } }, secure: false, close: () => agent.destroy() };
     }
     case "tcp": {
       if (config.tls) {
@@ -92,7 +93,7 @@ function createTransport(config: SwarmConnectionConfig): Transport {
       const agent = new SshAgent(dialer, { keepAlive: true, maxSockets: 4, maxFreeSockets: 1 });
       return {
         agent,
-        base: { host: "docker" },
+        base: { host: "docker", headers: { host: "docker" } },
         secure: false,
         close: () => {
           agent.destroy();
@@ -144,7 +145,7 @@ export function createDockerClient(config: SwarmConnectionConfig): DockerClient 
           method: req.method ?? "GET",
           path: `${path}${buildQuery(req.query)}`,
           headers: {
-            host: "docker",
+            ...transport.base.headers,
             ...(payload && { "content-type": "application/json", "content-length": String(payload.length) }),
           },
         };
@@ -161,11 +162,19 @@ export function createDockerClient(config: SwarmConnectionConfig): DockerClient 
           client.destroy();
           finish(createCancelledError(endpoint));
         };
+        let client: ReturnType<typeof httpRequest>;
         const timer = setTimeout(() => {
-          client.destroy();
+          client?.destroy();
           finish(createTimeoutError(endpoint, timeoutMs));
         }, timeoutMs);
-        const client = (transport.secure ? httpsRequest : httpRequest)(options, (res) => {
+        try {
+          client = (transport.secure ? httpsRequest : httpRequest)(options, onResponse);
+        } catch (error) {
+          // Unusable TLS material throws here, before any connection.
+          finish(toTransportError(error, endpoint));
+          return;
+        }
+        function onResponse(res: IncomingMessage): void {
           if (!waitForBody && (res.statusCode ?? 500) < 400) {
             // Streams: the caller owns the answer now; an abort still ends it.
             clearTimeout(timer);
@@ -178,7 +187,7 @@ export function createDockerClient(config: SwarmConnectionConfig): DockerClient 
             (body) => finish(null, { res, body }),
             (error) => finish(toTransportError(error, endpoint)),
           );
-        });
+        }
         client.on("error", (error: NodeJS.ErrnoException) => {
           // A pooled keep-alive socket the engine closed meanwhile: one fresh try for reads.
           if (retry && client.reusedSocket && (error.code === "ECONNRESET" || error.message === "socket hang up") && (req.method ?? "GET") === "GET") {

@@ -59,6 +59,9 @@ export function toTransportError(error: unknown, endpoint: string): AppError {
 export function toHttpError(status: number, body: string, endpoint: string): AppError {
   const engineMessage = readEngineMessage(body) || `HTTP ${status}`;
   const details = { reason: "ApiError" as FailureReason, status, endpoint };
+  if (status === 400 && /HTTP request to an HTTPS server/i.test(engineMessage)) {
+    return new AppError("unavailable", `the Docker engine at ${endpoint} expects TLS: give the client certificate (tls)`, { details: { ...details, reason: "TLSError" } });
+  }
   switch (status) {
     case 400:
       return new AppError("invalid_input", engineMessage, { details });

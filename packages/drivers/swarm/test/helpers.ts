@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { promisify } from "node:util";
 import type { InventoryItem, InventorySink } from "@meridian/core";
@@ -79,4 +80,10 @@ export function createRecordingSink() {
   };
   const ofKind = (kind: string) => [...items.values()].filter((i) => i.kind === kind);
   return { sink, items, states, calls, ofKind };
+}
+
+/** The absolute path of a program on PATH (plus the sbin folders root has), or undefined. */
+export function findProgram(name: string): string | undefined {
+  const dirs = [...(process.env.PATH ?? "").split(":"), "/usr/sbin", "/sbin", "/usr/local/sbin"].filter(Boolean);
+  return dirs.map((dir) => `${dir}/${name}`).find((path) => existsSync(path));
 }

@@ -12,13 +12,15 @@ const sshd = await ensureSshd();
 if (!sshd.ok) console.warn(`swarm ssh tests skipped: ${sshd.reason}`);
 
 const countKeyDirs = () => readdirSync(tmpdir()).filter((d) => d.startsWith("meridian-ssh-")).length;
-const countSshChildren = () => {
+/** ssh processes the driver started from this test process. */
+const listSshChildren = (): number[] => {
   try {
-    return execFileSync("pgrep", ["-P", String(process.pid), "-x", "ssh"], { encoding: "utf8" }).trim().split("\n").filter(Boolean).length;
+    return execFileSync("pgrep", ["-P", String(process.pid), "-x", "ssh"], { encoding: "utf8" }).trim().split("\n").filter(Boolean).map(Number);
   } catch {
-    return 0;
+    return [];
   }
 };
+const countSshChildren = () => listSshChildren().length;
 
 describe.skipIf(!sshd.ok)(`swarm driver over ssh:// (docker system dial-stdio)${sshd.ok ? "" : ` — skipped: ${sshd.reason}`}`, () => {
   let server: TestSshd;
@@ -57,6 +59,18 @@ describe.skipIf(!sshd.ok)(`swarm driver over ssh:// (docker system dial-stdio)${
     await waitFor("every kind watched over ssh", () => new Set(recording.states.filter((s) => s.phase === "watching").map((s) => s.kind)).size === 7);
     expect(recording.ofKind("SwarmNode").length).toBeGreaterThan(0);
     expect(countSshChildren()).toBeGreaterThan(0);
+
+    // Cut every connection (the event stream among them): the kinds turn to error, then the driver reconnects and relists.
+    const statesBefore = recording.states.length;
+    const relistsBefore = handle.stats().relists;
+    for (const pid of listSshChildren()) process.kill(pid, "SIGTERM");
+    await waitFor("an error state naming the event stream", () => recording.states.slice(statesBefore).some((s) => s.phase === "error" && s.message?.includes("event stream")), 10_000);
+    await waitFor("watching again", () => {
+      const later = recording.states.slice(statesBefore);
+      return new Set(later.filter((s) => s.phase === "watching").map((s) => s.kind)).size === 7;
+    }, 20_000);
+    expect(handle.stats().watches).toBeGreaterThanOrEqual(2);
+    expect(handle.stats().relists).toBeGreaterThanOrEqual(relistsBefore + 7);
     await handle.stop();
     await conn.close();
     await waitFor("ssh processes gone", () => countSshChildren() === 0, 10_000);
