@@ -6,4 +6,6 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-process.exitCode = await main(process.argv);
+// An action may set its own exit code (`up` and `keys rotate` pass the server's on); main() reports usage and API errors.
+const code = await main(process.argv);
+process.exitCode = code || process.exitCode || 0;

@@ -13,6 +13,7 @@ interface UpOptions {
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../../../..");
 
+/** `up` and `keys rotate`: both run the server bundle on this host (they need the data dir, not the API). */
 export function registerUpCommand(program: Command): void {
   program
     .command("up")
@@ -25,6 +26,14 @@ export function registerUpCommand(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535 (got "${opts.port}")`);
       const code = await runServer(["up", "--port", String(port), "--host", opts.host, ...(opts.dataDir ? ["--data-dir", opts.dataDir] : [])]);
       process.exitCode = code;
+    });
+  const keys = program.command("keys").description("Master keys that encrypt secrets at rest (run on the server's host)");
+  keys
+    .command("rotate")
+    .description("Add a new master key to the key file and rewrap every data key under it; the running server keeps serving")
+    .option("--data-dir <dir>", "the server's data dir (default: ./.meridian)")
+    .action(async (opts: { dataDir?: string }) => {
+      process.exitCode = await runServer(["keys", "rotate", ...(opts.dataDir ? ["--data-dir", opts.dataDir] : [])]);
     });
 }
 
