@@ -82,9 +82,22 @@ function namespacesOf(yamlText: string, fallback: string): (string | null)[] {
 export function createResourceHandlers(deps: { manager: ClusterManager; store: InventoryStore }): ResourceHandlers {
   const { manager, store } = deps;
 
+  /** Custom kinds named without an apiVersion get their CRD's group and storage version from the inventory. */
+  function completeCustomRef(clusterId: string, ref: ObjectRef) {
+    if (ref.apiVersion || findKind(ref.kind)) return;
+    const crds = [...(store.bucket(clusterId)?.byKind.get("CustomResourceDefinition")?.values() ?? [])].filter((c) => c.summary.kindName === ref.kind);
+    if (crds.length > 1) throw new AppError("invalid_input", `several custom resources are called ${ref.kind} (${crds.map((c) => c.summary.group).join(", ")}); give the apiVersion`);
+    const crd = crds[0];
+    if (!crd) throw new AppError("invalid_input", `unknown kind ${ref.kind} in this cluster (no built-in kind or CRD has that name)`);
+    ref.apiVersion = `${crd.summary.group}/${crd.summary.storageVersion}`;
+    if (crd.summary.scope !== "Namespaced") ref.namespace = null;
+    else ref.namespace ??= "default";
+  }
+
   async function prepare(ctx: RequestContext, clusterRef: string, ref: ObjectRef | null, permission: Parameters<typeof authorizeNamespace>[5]) {
     const org = requireOrg(ctx);
     const row = await findClusterRow(ctx.db, org.id, clusterRef);
+    if (ref) completeCustomRef(row.id, ref);
     if (ref) await authorizeNamespace(ctx.db, requireAccess(ctx), org.id, row.id, ref.namespace, permission);
     if (ref) {
       ctx.audit.target = { type: "resource", id: row.id, name: `${row.slug}/${ref.namespace ? `${ref.namespace}/` : ""}${ref.kind}/${ref.name}` };

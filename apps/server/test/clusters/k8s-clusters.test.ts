@@ -150,6 +150,37 @@ current-context: prod
     expect(detail.yaml).toContain("password: (hidden by Meridian)");
   });
 
+  it("discovers CRDs and lists and reads their objects", async () => {
+    const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: widgets.example.com }
+spec:
+  group: example.com
+  scope: Namespaced
+  names: { plural: widgets, singular: widget, kind: Widget }
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema: { openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true } }
+`;
+    await admin.client.call("applyResources", { params: { ...org, clusterId: "testbed" }, body: { yaml: crd } });
+    await waitFor("CRD established", async () => (await admin.client.call("queryInventory", { params: org, query: { kind: "crd", q: "widgets" } })).items[0]?.status === "Established");
+    // objects of the new kind are applied and watched without a restart
+    await waitFor("widget applied", () =>
+      admin.client.call("applyResources", { params: { ...org, clusterId: "testbed" }, body: { yaml: `apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: gizmo, namespace: ${ns} }\nspec: { size: 3 }\n` } }),
+    );
+    const widgets = await waitFor("widgets in inventory", async () => {
+      const p = await admin.client.call("queryInventory", { params: org, query: { kind: "Widget", group: "example.com" } });
+      return p.total === 1 ? p : null;
+    });
+    expect(widgets.items[0]?.name).toBe("gizmo");
+    const detail = await admin.client.call("getResource", { params: { ...org, clusterId: "testbed" }, query: { kind: "Widget", namespace: ns, name: "gizmo" } });
+    expect(detail.yaml).toContain("size: 3");
+    await kubectl("delete", "crd", "widgets.example.com");
+    await waitFor("widgets gone", async () => (await admin.client.call("queryInventory", { params: org, query: { kind: "Widget" } })).total === 0);
+  });
+
   it("pages, sorts and filters across the query", async () => {
     const all = await admin.client.call("queryInventory", { params: org, query: { kind: "Event", limit: 1000 } });
     const seen: string[] = [];
