@@ -66,7 +66,9 @@ type Transport = { agent: Agent; base: RequestOptions; secure: boolean; close():
 
 function createTransport(config: SwarmConnectionConfig): Transport {
   const endpoint = parseSwarmEndpoint(config.host);
-  const agentOptions = { keepAlive: true, maxSockets: 8, maxFreeSockets: 2 };
+  // No cap on open sockets: event and log streams hold theirs for as long as they run, and a cap would
+  // queue every other request behind them. Few idle ones are kept.
+  const agentOptions = { keepAlive: true, maxFreeSockets: 2 };
   switch (endpoint.scheme) {
     case "unix": {
       const agent = new Agent(agentOptions);
@@ -89,8 +91,8 @@ function createTransport(config: SwarmConnectionConfig): Transport {
         ...(config.sshKnownHosts !== undefined && { knownHosts: config.sshKnownHosts }),
         ...(config.insecureSkipHostKeyCheck !== undefined && { insecureSkipHostKeyCheck: config.insecureSkipHostKeyCheck }),
       });
-      // Each connection is an ssh process: keep fewer of them.
-      const agent = new SshAgent(dialer, { keepAlive: true, maxSockets: 4, maxFreeSockets: 1 });
+      // Each connection is an ssh process: keep one idle at most.
+      const agent = new SshAgent(dialer, { keepAlive: true, maxFreeSockets: 1 });
       return {
         agent,
         base: { host: "docker", headers: { host: "docker" } },

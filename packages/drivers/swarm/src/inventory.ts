@@ -189,7 +189,10 @@ export function startSwarmInventory(client: DockerClient, sink: InventorySink, l
   /** Runs relists one at a time; dirty kinds gathered meanwhile go into the next round. */
   function enqueue(kinds: Iterable<SwarmKind>, mode: "replace" | "diff"): Promise<void> {
     const list = [...kinds];
-    running = running.then(() => (stopped ? undefined : relist(list, mode)));
+    running = running
+      .then(() => (stopped ? undefined : relist(list, mode)))
+      // A throwing sink must not end the queue: later relists still run.
+      .catch((error: unknown) => log("swarm inventory: relist failed", { endpoint: client.endpoint, error: error instanceof Error ? error.message : String(error) }));
     return running;
   }
 

@@ -118,6 +118,15 @@ describe("swarm driver: service lifecycle", () => {
     for await (const l of conn.streamLogs(ref, { tailLines: 5 }, new AbortController().signal)) all.push(l);
     expect(all.length).toBeGreaterThan(0);
     expect(all.length).toBeLessThanOrEqual(5 * 4);
+
+    // One task's logs, named by the task's inventory name.
+    const taskId = (await runDocker(testbed.dockerHost, ["service", "ps", name, "--filter", "desired-state=running", "--no-trunc", "--format", "{{.ID}}"])).split("\n")[0] ?? "";
+    const taskName = `${name}.1.${taskId.slice(0, 12)}`;
+    const taskLines: LogLine[] = [];
+    for await (const l of conn.streamLogs({ kind: "SwarmTask", namespace: stack, name: taskName }, {}, new AbortController().signal)) taskLines.push(l);
+    expect(taskLines.some((l) => l.line.includes("listening"))).toBe(true);
+    expect(new Set(taskLines.map((l) => l.source))).toEqual(new Set([taskName]));
+    await expect(conn.streamLogs({ kind: "SwarmNetwork", name: "x" }, {}, new AbortController().signal)[Symbol.asyncIterator]().next()).rejects.toMatchObject({ code: "invalid_input" });
   });
 
   it("removes the service; a second removal is not_found", async () => {
