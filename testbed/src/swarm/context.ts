@@ -4,7 +4,8 @@ import { getPaths, getSwarmPorts } from "../lib/config.js";
 import { type RunOptions, type RunResult, runCommand } from "../lib/run.js";
 
 /** Debian packages the Swarm testbed needs (installed by `swarm up` / `ci-prepare` when missing). */
-export const swarmPackages = ["docker.io", "docker-registry", "busybox-static", "iproute2", "iptables", "tar"];
+// openssh-server: the Swarm driver's ssh:// tests run a private sshd whose sessions reach the testbed engine.
+export const swarmPackages = ["docker.io", "docker-registry", "busybox-static", "iproute2", "iptables", "tar", "openssh-server"];
 
 /** Host-only addresses; nothing here is routed off the machine. */
 export const swarmNetwork = {
