@@ -7,6 +7,7 @@ import { registerAuthCommands } from "./commands/auth.js";
 import { renameClusterAddFlags } from "./commands/cluster-add.js";
 import { registerClusterCommands } from "./commands/clusters.js";
 import { registerContextCommands } from "./commands/context.js";
+import { registerCreateCommands } from "./commands/create.js";
 import { registerDescribeCommand } from "./commands/describe.js";
 import { registerEnvCommands } from "./commands/envs.js";
 import { registerGetCommand } from "./commands/get.js";
@@ -70,6 +71,7 @@ NO_COLOR, MERIDIAN_DEBUG=1 (stack traces). Exit codes: 0 ok, 1 error, 2 usage er
   registerGetCommand(program, env);
   registerDescribeCommand(program, env);
   registerApplyCommand(program, env);
+  registerCreateCommands(program, env);
   registerWorkloadCommands(program, env);
   registerLogsCommand(program, env);
   return program;

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { RouteResponse, Routes } from "@meridian/core";
 import type { Command } from "commander";
 import { parseAllDocuments } from "yaml";
 import { formatObjectName } from "../clusters/format.js";
@@ -80,11 +81,16 @@ async function applyFile(rt: Runtime, _args: string[], opts: ApplyOptions): Prom
     params: { orgId, clusterId: cluster.id },
     body: { yaml, dryRun: opts.dryRun === true, ...(opts.namespace ? { namespace: opts.namespace } : {}) },
   });
+  printApplyResults(rt, yaml, result, opts.diff === true || opts.dryRun === true);
+}
+
+/** `deployment.apps/web configured` per object, with its diff when asked (or on a dry run). */
+export function printApplyResults(rt: Runtime, yaml: string, result: RouteResponse<Routes["applyResources"]>, showDiff: boolean): void {
   if (rt.printer.format !== "table") return rt.printer.item(result, []);
   const groups = readGroups(yaml);
   const color = useColor(rt);
   for (const r of result.results) {
     process.stdout.write(`${formatObjectName(r.kind, r.name, groups.get(`${r.kind}/${r.name}`))} ${r.action}${result.dryRun ? " (dry run)" : ""}\n`);
-    if ((opts.diff || opts.dryRun) && r.diff.trim() !== "") process.stdout.write(`${colorDiff(r.diff.replace(/\n?$/, "\n"), color)}`);
+    if (showDiff && r.diff.trim() !== "") process.stdout.write(`${colorDiff(r.diff.replace(/\n?$/, "\n"), color)}`);
   }
 }

@@ -25,7 +25,7 @@ export const ResourceQuotaForm = z
     persistentVolumeClaims: opt(z.number().int().min(0).max(10_000)),
   })
   .strict()
-  .refine((f) => Object.keys(f).some((k) => !["kind", "name", "namespace"].includes(k)), "set at least one limit");
+  .refine((f) => Object.entries(f).some(([k, v]) => v !== undefined && !["kind", "name", "namespace"].includes(k)), "set at least one limit");
 export const LimitRangeForm = z
   .object({
     kind: z.literal("LimitRange"),
