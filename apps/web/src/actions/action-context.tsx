@@ -14,6 +14,7 @@ import { Dialog } from "../ui/dialog";
 import { nextTheme, setTheme, useTheme } from "../ui/theme";
 import { useToast } from "../ui/toast";
 import { globalActions, orgSwitchActions, projectJumpActions } from "./catalog";
+import { clusterJumpActions } from "./cluster-catalog";
 import type { ActionContext, GlobalAction } from "./registry";
 import { useShortcuts } from "./use-shortcuts";
 
@@ -84,7 +85,10 @@ export function ActionsProvider({
       can: access.can,
       navigate: (path) => {
         setPalette(false);
-        void router.navigate({ to: path as never });
+        // The router takes the query as an object; paths from actions may carry one (`/resources?kind=Pod`).
+        const [pathname, query] = path.split("?", 2);
+        const search = query ? Object.fromEntries(new URLSearchParams(query)) : undefined;
+        void router.navigate({ to: pathname as never, search: search as never });
       },
       open: (d) => {
         setPalette(false);
@@ -117,7 +121,11 @@ export function ActionsProvider({
   useShortcuts(actions, ctx, true);
   // Projects are fetched only while the palette is open, to jump to one by name.
   const projects = useApiQuery("listProjects", { params: { orgId: orgId ?? "" }, query: { limit: 100, sort: "name" } }, { enabled: palette && !!orgId });
-  const paletteActions = useMemo(() => [...actions, ...projectJumpActions(projects.data?.items ?? [])], [actions, projects.data]);
+  const clusters = useApiQuery("listClusters", { params: { orgId: orgId ?? "" }, query: { limit: 500, sort: "name" } }, { enabled: palette && !!orgId && access.can("cluster:read") });
+  const paletteActions = useMemo(
+    () => [...actions, ...projectJumpActions(projects.data?.items ?? []), ...clusterJumpActions(clusters.data?.items ?? [])],
+    [actions, projects.data, clusters.data],
+  );
 
   function answer(v: boolean) {
     confirm?.resolve(v);

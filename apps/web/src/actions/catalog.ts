@@ -18,6 +18,9 @@ function nav(id: string, label: string, rest: string, shortcut: string, keywords
 /** Commands without a target: the palette lists them, shortcuts trigger them, toolbars render them. */
 export const globalActions = {
   goProjects: nav("projects", "projects", "projects", "g p"),
+  goClusters: nav("clusters", "clusters", "clusters", "g c", "kubernetes swarm nodes health", "cluster:read"),
+  // Workload reads can be granted per project, which the org-scope roles here cannot show: no `requires`.
+  goResources: nav("resources", "resources", "resources", "g w", "inventory workloads pods deployments services kubectl get"),
   goTeams: nav("teams", "teams", "teams", "g t", "", "team:read"),
   goMembers: nav("members", "members", "members", "g m", "people users", "member:read"),
   goInvitations: nav("invitations", "invitations", "invitations", "g i", "invite", "invitation:read"),
@@ -28,6 +31,8 @@ export const globalActions = {
   goProfile: { id: "nav.profile", label: "Go to profile", section: "Navigate", shortcut: "g u", keywords: "account password", perform: (ctx) => ctx.navigate("/me/profile") },
   goSessions: { id: "nav.sessions", label: "Go to sessions", section: "Navigate", shortcut: "g s", keywords: "devices logins", perform: (ctx) => ctx.navigate("/me/sessions") },
   createProject: { id: "project.create", label: "Create project", section: "Create", shortcut: "c p", requires: "project:create", perform: (ctx) => ctx.open({ kind: "create-project" }) },
+  connectCluster: { id: "cluster.create", label: "Connect cluster", section: "Create", shortcut: "c c", keywords: "kubernetes kubeconfig swarm docker add", requires: "cluster:create", perform: (ctx) => ctx.open({ kind: "connect-cluster" }) },
+  applyYaml: { id: "resource.apply", label: "Apply YAML", section: "Clusters", keywords: "kubectl apply manifest deploy", needsOrg: true, perform: (ctx) => ctx.navigate(orgPath(ctx, "apply")) },
   createTeam: { id: "team.create", label: "Create team", section: "Create", shortcut: "c t", requires: "team:create", perform: (ctx) => ctx.open({ kind: "create-team" }) },
   createInvitation: { id: "invitation.create", label: "Invite member", section: "Create", shortcut: "c i", keywords: "invitation email", requires: "invitation:create", perform: (ctx) => ctx.open({ kind: "create-invitation" }) },
   createRole: { id: "role.create", label: "Create custom role", section: "Create", requires: "role:create", perform: (ctx) => ctx.open({ kind: "role-editor", role: null }) },

@@ -28,9 +28,8 @@ export function useApiQuery<K extends RouteId>(
   });
 }
 
-type PageOf<K extends RouteId> = RouteResponse<Routes[K]> extends { items: infer I; nextCursor: string | null }
-  ? { items: I; nextCursor: string | null }
-  : never;
+// The whole page type, so pages with extra fields (inventory's `total`, `incomplete`) keep them.
+type PageOf<K extends RouteId> = RouteResponse<Routes[K]> extends { items: unknown; nextCursor: string | null } ? RouteResponse<Routes[K]> : never;
 
 /** Cursor pagination: pages are fetched on demand ("load more" or scrolling near the end). */
 export function useApiInfinite<K extends RouteId>(id: K, input: CallInput<Routes[K]>, opts: { enabled?: boolean; refetchInterval?: number | false } = {}) {

@@ -13,6 +13,8 @@ import { pickOrg, rememberOrg, useMe } from "./session";
 
 const navItems = [
   { label: "Projects", rest: "projects", action: globalActions.goProjects, icon: "▦" },
+  { label: "Clusters", rest: "clusters", action: globalActions.goClusters, icon: "⬡" },
+  { label: "Resources", rest: "resources", action: globalActions.goResources, icon: "▤" },
   { label: "Teams", rest: "teams", action: globalActions.goTeams, icon: "◎" },
   { label: "Members", rest: "members", action: globalActions.goMembers, icon: "☺" },
   { label: "Invitations", rest: "invitations", action: globalActions.goInvitations, icon: "✉" },

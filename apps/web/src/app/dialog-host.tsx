@@ -1,3 +1,4 @@
+import { lazy, Suspense } from "react";
 import { CommandPalette, ShortcutsHelp } from "../actions/command-palette";
 import type { OverlayState } from "../actions/action-context";
 import type { GlobalAction } from "../actions/registry";
@@ -10,10 +11,20 @@ import { CreateTeamDialog, EditTeamDialog, TeamMembersDialog } from "../dialogs/
 import { CreateTokenDialog } from "../dialogs/token-dialogs";
 import { Dialog } from "../ui/dialog";
 
+// Cluster dialogs load with their first use, like the cluster pages.
+const ConnectClusterDialog = lazy(() => import("../dialogs/connect-cluster-dialog").then((m) => ({ default: m.ConnectClusterDialog })));
+const EditClusterDialog = lazy(() => import("../dialogs/cluster-dialogs").then((m) => ({ default: m.EditClusterDialog })));
+const AddTargetDialog = lazy(() => import("../dialogs/cluster-dialogs").then((m) => ({ default: m.AddTargetDialog })));
+const ScaleDialog = lazy(() => import("../dialogs/cluster-dialogs").then((m) => ({ default: m.ScaleDialog })));
+
 export function DialogHost({ dialog, palette, actions, close, closePalette }: OverlayState & { close: () => void; closePalette: () => void; actions: GlobalAction[] }) {
   return (
     <>
-      {dialog ? <DialogFor dialog={dialog} close={close} actions={actions} /> : null}
+      {dialog ? (
+        <Suspense fallback={null}>
+          <DialogFor dialog={dialog} close={close} actions={actions} />
+        </Suspense>
+      ) : null}
       {palette ? <CommandPalette actions={actions} onClose={closePalette} /> : null}
     </>
   );
@@ -51,6 +62,14 @@ function DialogFor({ dialog: d, close, actions }: { dialog: NonNullable<OverlayS
       return <CreateTokenDialog onClose={close} />;
     case "audit-verify":
       return <AuditVerifyDialog result={d.result} onClose={close} />;
+    case "connect-cluster":
+      return <ConnectClusterDialog onClose={close} />;
+    case "edit-cluster":
+      return <EditClusterDialog cluster={d.cluster} onClose={close} />;
+    case "add-cluster-target":
+      return <AddTargetDialog cluster={d.cluster} onClose={close} />;
+    case "scale-resource":
+      return <ScaleDialog item={d.item} onClose={close} />;
     case "shortcuts-help":
       return (
         <Dialog title="Keyboard shortcuts" onClose={close} wide>

@@ -1,4 +1,4 @@
-import type { AuditVerifyResult, Environment, Member, Project, Role, Team } from "@meridian/core";
+import type { AuditVerifyResult, Cluster, Environment, InventoryItemView, Member, Project, Role, Team } from "@meridian/core";
 
 /** Every dialog an action can open; the dialog host renders the matching component. */
 export type DialogRequest =
@@ -21,4 +21,8 @@ export type DialogRequest =
   | { kind: "member-access"; member: Member }
   | { kind: "create-token" }
   | { kind: "audit-verify"; result: Promise<AuditVerifyResult> }
+  | { kind: "connect-cluster" }
+  | { kind: "edit-cluster"; cluster: Cluster }
+  | { kind: "add-cluster-target"; cluster: Cluster }
+  | { kind: "scale-resource"; item: InventoryItemView }
   | { kind: "shortcuts-help" };

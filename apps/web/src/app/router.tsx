@@ -1,4 +1,5 @@
-import { createRootRoute, createRoute, createRouter, Link, Navigate, Outlet, useParams } from "@tanstack/react-router";
+import { createRootRoute, createRoute, createRouter, Link, lazyRouteComponent, Navigate, Outlet, useParams } from "@tanstack/react-router";
+import { parseApplySearch, parseLogsSearch, parseResourceSearch, parseResourcesSearch } from "../clusters/search";
 import { parseAuditSearch } from "../pages/audit-actions";
 import { AuditPage } from "../pages/audit-page";
 import { InvitationsPage } from "../pages/invitations-page";
@@ -53,6 +54,18 @@ const invitationsRoute = createRoute({ getParentRoute: () => orgRoute, path: "/i
 const rolesRoute = createRoute({ getParentRoute: () => orgRoute, path: "/roles", component: RolesPage });
 const tokensRoute = createRoute({ getParentRoute: () => orgRoute, path: "/tokens", component: TokensPage });
 const auditRoute = createRoute({ getParentRoute: () => orgRoute, path: "/audit", validateSearch: parseAuditSearch, component: AuditPage });
+// The cluster pages (tables, node map, YAML, logs) load on first visit, keeping the first paint small.
+const clustersRoute = createRoute({ getParentRoute: () => orgRoute, path: "/clusters", component: lazyRouteComponent(() => import("../pages/clusters-page"), "ClustersPage") });
+const clusterRoute = createRoute({ getParentRoute: () => orgRoute, path: "/clusters/$clusterId", component: lazyRouteComponent(() => import("../pages/cluster-detail-page"), "ClusterDetailPage") });
+const resourceRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: "/clusters/$clusterId/resource",
+  validateSearch: parseResourceSearch,
+  component: lazyRouteComponent(() => import("../pages/resource-detail-page"), "ResourceDetailPage"),
+});
+const logsRoute = createRoute({ getParentRoute: () => orgRoute, path: "/clusters/$clusterId/logs", validateSearch: parseLogsSearch, component: lazyRouteComponent(() => import("../pages/logs-page"), "LogsPage") });
+const resourcesRoute = createRoute({ getParentRoute: () => orgRoute, path: "/resources", validateSearch: parseResourcesSearch, component: lazyRouteComponent(() => import("../pages/resources-page"), "ResourcesPage") });
+const applyRoute = createRoute({ getParentRoute: () => orgRoute, path: "/apply", validateSearch: parseApplySearch, component: lazyRouteComponent(() => import("../pages/apply-page"), "ApplyPage") });
 const settingsRoute = createRoute({ getParentRoute: () => orgRoute, path: "/settings", component: SettingsPage });
 const profileRoute = createRoute({ getParentRoute: () => shellRoute, path: "/me/profile", component: ProfilePage });
 const sessionsRoute = createRoute({ getParentRoute: () => shellRoute, path: "/me/sessions", component: SessionsPage });
@@ -62,7 +75,24 @@ const routeTree = rootRoute.addChildren([
   inviteRoute,
   shellRoute.addChildren([
     homeRoute,
-    orgRoute.addChildren([orgIndexRoute, projectsRoute, projectRoute, teamsRoute, membersRoute, invitationsRoute, rolesRoute, tokensRoute, auditRoute, settingsRoute]),
+    orgRoute.addChildren([
+      orgIndexRoute,
+      projectsRoute,
+      projectRoute,
+      clustersRoute,
+      clusterRoute,
+      resourceRoute,
+      logsRoute,
+      resourcesRoute,
+      applyRoute,
+      teamsRoute,
+      membersRoute,
+      invitationsRoute,
+      rolesRoute,
+      tokensRoute,
+      auditRoute,
+      settingsRoute,
+    ]),
     profileRoute,
     sessionsRoute,
   ]),

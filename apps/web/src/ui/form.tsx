@@ -1,4 +1,4 @@
-import { type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId, useState } from "react";
+import { type FormEvent, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes, useId, useState } from "react";
 import { errorMessage, type FieldErrors, fieldErrorsOf } from "../api/errors";
 import { Alert } from "./feedback";
 
@@ -25,6 +25,36 @@ export function TextField({ label, error, hint, ...rest }: { label: string; erro
     <Field label={label} error={error} hint={hint}>
       {(id) => <input id={id} className="input" aria-invalid={error ? true : undefined} {...rest} />}
     </Field>
+  );
+}
+
+export function TextAreaField({ label, error, hint, className, ...rest }: { label: string; error?: string; hint?: ReactNode } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return (
+    <Field label={label} error={error} hint={hint}>
+      {(id) => <textarea id={id} className={`input textarea ${className ?? ""}`} aria-invalid={error ? true : undefined} {...rest} />}
+    </Field>
+  );
+}
+
+/** Reads a chosen file as text (kubeconfigs, PEM files); nothing is uploaded until the form is sent. */
+export function FileTextButton({ label, onText, accept }: { label: string; onText: (text: string, name: string) => void; accept?: string }) {
+  const id = useId();
+  return (
+    <label className="btn btn-sm file-btn" htmlFor={id}>
+      {label}
+      <input
+        id={id}
+        type="file"
+        accept={accept}
+        className="visually-hidden"
+        onChange={async (e) => {
+          const input = e.currentTarget;
+          const file = input.files?.[0];
+          if (file) onText(await file.text(), file.name);
+          input.value = "";
+        }}
+      />
+    </label>
   );
 }
 
