@@ -18,7 +18,13 @@ async function raw(s: Session | null, method: string, path: string, body?: unkno
     headers["x-csrf-token"] = s.csrfToken;
   }
   if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(`${server.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const ctl = new AbortController();
+  const res = await fetch(`${server.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: ctl.signal });
+  // Streams (SSE, followed logs) never end by themselves: their status and headers are the answer.
+  if (res.ok && /text\/event-stream|ndjson/.test(res.headers.get("content-type") ?? "")) {
+    ctl.abort();
+    return { status: res.status, text: "" };
+  }
   return { status: res.status, text: await res.text() };
 }
 

@@ -182,11 +182,12 @@ spec:
   });
 
   it("pages, sorts and filters across the query", async () => {
-    const all = await admin.client.call("queryInventory", { params: org, query: { kind: "Event", limit: 1000 } });
+    const all = await admin.client.call("queryInventory", { params: org, query: { kind: "Event", namespace: ns, limit: 1000 } });
+    expect(all.total).toBeGreaterThan(3);
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const p = await admin.client.call("queryInventory", { params: org, query: { kind: "Event", limit: 2, cursor, sort: "-name" } });
+      const p = await admin.client.call("queryInventory", { params: org, query: { kind: "Event", namespace: ns, limit: 2, cursor, sort: "-name" } });
       seen.push(...p.items.map((i) => i.key));
       cursor = p.nextCursor ?? undefined;
     } while (cursor);
