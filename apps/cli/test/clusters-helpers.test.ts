@@ -18,9 +18,10 @@ describe("quantities and ages", () => {
   it.each([
     [250, "250m"],
     [2000, "2"],
-    [1500, "1500m"],
+    [1500, "1.5"],
     [0, "0"],
-    ["750", "750m"],
+    ["750m", "750m"],
+    [null, "-"],
   ])("millicores %s -> %s", (n, text) => expect(formatMillicores(n)).toBe(text));
   it.each([
     [512, "512"],

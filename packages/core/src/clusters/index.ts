@@ -1,3 +1,4 @@
 export * from "./connection.js";
+export * from "./format.js";
 export * from "./kinds.js";
 export * from "./policy-templates.js";
