@@ -5,7 +5,7 @@ import { loginAs, type Session, startTestServer, type TestServer } from "@meridi
 import { ensureK8sTestbed, ensureSwarmTestbed, type K8sTestbed, type SwarmTestbed } from "@meridian/testing/testbed";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, logIn, newPage } from "./helpers";
+import { confirm, launchBrowser, logIn, newPage } from "./helpers";
 import { type BuiltWebApp, buildWebApp } from "./web-app";
 
 const run = promisify(execFile);
@@ -15,15 +15,35 @@ const shotsDir = process.env.MERIDIAN_E2E_SHOTS;
 async function shoot(page: Page, name: string): Promise<void> {
   if (!shotsDir) return;
   await mkdir(shotsDir, { recursive: true });
-  // Toasts from earlier steps would cover the page.
-  await page.locator(".toasts").evaluate((el) => el.replaceChildren());
+  // Toasts from earlier steps would cover the page; hidden by a style, since React owns their nodes.
+  const hide = await page.addStyleTag({ content: ".toasts { visibility: hidden; }" });
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.waitForTimeout(250);
     await page.screenshot({ path: `${shotsDir}/clusters-${name}-${scheme}.png` });
   }
   await page.emulateMedia({ colorScheme: "light" });
+  await hide.evaluate((el) => (el as Element).remove());
 }
+
+const twoContexts = `apiVersion: v1
+kind: Config
+current-context: eks-sso
+clusters:
+  - name: lab
+    cluster: { server: "https://lab.example.invalid:6443" }
+users:
+  - name: ci
+    user: { token: not-a-real-token }
+  - name: sso
+    user:
+      exec: { apiVersion: client.authentication.k8s.io/v1beta1, command: aws, args: [eks, get-token] }
+contexts:
+  - name: lab
+    context: { cluster: lab, user: ci }
+  - name: eks-sso
+    context: { cluster: lab, user: sso }
+`;
 
 // Clusters in a real browser against the real server and the testbeds: connect Kubernetes through the dialog,
 // watch it become ready, browse pods live, edit a Deployment's YAML with a reviewed diff, read Swarm logs.
@@ -93,6 +113,12 @@ describe("web UI: clusters", () => {
     await page.keyboard.press("c");
     await page.keyboard.press("c");
     const dialog = page.getByRole("dialog", { name: "Connect cluster" });
+    // A context that needs an exec plugin cannot work on the server: it is listed, disabled, with the reason.
+    await dialog.getByLabel("Kubeconfig").fill(twoContexts);
+    const sso = dialog.locator('[data-context="eks-sso"]');
+    await sso.getByText("Cannot be used").waitFor();
+    expect(await sso.getByRole("radio").isDisabled()).toBe(true);
+    expect(await dialog.locator('[data-context="lab"]').getByRole("radio").isChecked()).toBe(true);
     await dialog.getByLabel("Kubeconfig").fill(await readFile(k8s.kubeconfigPath, "utf8"));
     const option = dialog.locator('[data-context="meridian-testbed"]');
     await option.waitFor();
@@ -108,9 +134,7 @@ describe("web UI: clusters", () => {
     await page.getByRole("link", { name: "Clusters", exact: true }).first().click();
     const card = page.locator('[data-cluster="testbed"]');
     await card.and(page.locator('[data-state="ready"]')).waitFor({ timeout: 60_000 });
-    await expect.poll(async () => card.getByTestId("nodes").textContent(), { timeout: 60_000 }).toMatch(/^(\d+)\/\1$/);
-    expect(Number((await card.getByTestId("nodes").textContent())?.split("/")[0])).toBeGreaterThan(0);
-    await shoot(page, "overview");
+    await expect.poll(async () => card.getByTestId("nodes").textContent(), { timeout: 60_000 }).toMatch(/^([1-9]\d*)\/\1$/);
   });
 
   it("draws the node map and opens a node's commands", async () => {
@@ -141,6 +165,32 @@ describe("web UI: clusters", () => {
     }
   });
 
+  it("relabels the cluster and binds a project environment to a namespace", async () => {
+    await admin.client.call("createProject", { params: { orgId: org }, body: { slug: "shop", name: "Shop" } });
+    await page.goto(`${server.baseUrl}/orgs/${org}/clusters/testbed`);
+    await page.getByRole("button", { name: "Edit" }).click();
+    const edit = page.getByRole("dialog", { name: "Edit Testbed" });
+    await edit.getByLabel("Labels").fill("env=lab, team=platform");
+    await edit.getByRole("button", { name: "Save" }).click();
+    await edit.waitFor({ state: "detached" });
+    await page.locator(".facts .badge", { hasText: "team=platform" }).waitFor();
+    expect((await admin.client.call("getCluster", { params: { orgId: org, clusterId: "testbed" } })).labels).toEqual({ env: "lab", team: "platform" });
+
+    await page.getByRole("button", { name: "Bind environment" }).first().click();
+    const bind = page.getByRole("dialog", { name: "Bind an environment to Testbed" });
+    await bind.getByLabel("Project").selectOption({ label: "Shop" });
+    await bind.getByLabel("Environment").selectOption({ label: "Staging" });
+    expect(await bind.getByLabel("Namespace").inputValue()).toBe("shop-staging");
+    await bind.getByRole("button", { name: "Bind" }).click();
+    await bind.waitFor({ state: "detached" });
+    const row = page.locator('[data-target="shop-staging"]');
+    await row.getByText("Shop / Staging").waitFor();
+    await row.getByRole("button", { name: "Remove" }).click();
+    await confirm(page);
+    await row.waitFor({ state: "detached" });
+    expect((await admin.client.call("getCluster", { params: { orgId: org, clusterId: "testbed" } })).targets).toEqual([]);
+  });
+
   it("lists pods in the browser and shows new ones live", async () => {
     await page.goto(`${server.baseUrl}/orgs/${org}/resources?kind=Pod&namespace=${ns}`);
     await expect.poll(podRows, { timeout: 60_000 }).toBe(2);
@@ -163,6 +213,8 @@ describe("web UI: clusters", () => {
     await page.goto(`${server.baseUrl}/orgs/${org}/resources?kind=Deployment&namespace=${ns}`);
     await page.locator('.vrow[data-name="web"]').click();
     await page.waitForURL(/\/clusters\/[^/]+\/resource\?/);
+    await page.getByRole("heading", { name: "Labels" }).waitFor();
+    await shoot(page, "resource");
     await page.getByRole("tab", { name: "YAML" }).click();
     await page.getByTestId("yaml-view").waitFor();
     await page.getByRole("button", { name: "Edit" }).click();
@@ -176,6 +228,13 @@ describe("web UI: clusters", () => {
     await results.locator(".diff-add", { hasText: "replicas: 1" }).waitFor();
     expect(await results.locator('[data-action="configured"]').count()).toBe(1);
     expect(await kubectl("-n", ns, "get", "deployment", "web", "-o", "jsonpath={.spec.replicas}")).toBe("4");
+    // Show the edited line, not the end of the file where the fill left the caret.
+    await editor.evaluate((el) => {
+      const t = el as HTMLTextAreaElement;
+      const line = t.value.slice(0, t.value.indexOf("replicas: 1")).split("\n").length;
+      t.setSelectionRange(0, 0);
+      t.scrollTop = Math.max(0, (line - 8) * 18);
+    });
     await shoot(page, "yaml-diff");
     await page.getByRole("button", { name: "Apply" }).click();
     await page.getByTestId("yaml-view").waitFor();
@@ -194,6 +253,22 @@ describe("web UI: clusters", () => {
     await expect.poll(() => kubectl("-n", ns, "get", "deployment", "web", "-o", "jsonpath={.spec.replicas}")).toBe("2");
     // The row follows through the stream.
     await page.locator('.vrow[data-name="web"]', { hasText: "/2" }).waitFor({ timeout: 30_000 });
+    // The menu lives in a portal: choosing from it must not also open the row.
+    expect(new URL(page.url()).pathname).toBe(`/orgs/${org}/resources`);
+  });
+
+  it("applies pasted manifests after a reviewed dry run", async () => {
+    await page.goto(`${server.baseUrl}/orgs/${org}/apply?cluster=testbed`);
+    const manifest = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: ${ns}\ndata:\n  mode: fast\n`;
+    await page.getByLabel("Manifests").fill(manifest);
+    await page.getByRole("button", { name: "Review" }).click();
+    const result = page.locator('.apply-result[data-object="ConfigMap/settings"]');
+    await result.getByText("would be created").waitFor();
+    await expect(kubectl("-n", ns, "get", "configmap", "settings")).rejects.toThrow();
+    await page.getByRole("button", { name: "Apply to Testbed" }).click();
+    await page.getByRole("heading", { name: "Applied" }).waitFor();
+    expect(await result.getAttribute("data-action")).toBe("created");
+    expect(await kubectl("-n", ns, "get", "configmap", "settings", "-o", "jsonpath={.data.mode}")).toBe("fast");
   });
 
   it("streams a Swarm service's logs and filters them", async () => {
@@ -209,5 +284,13 @@ describe("web UI: clusters", () => {
     expect(await lines.locator("mark").first().textContent()).toBe("alpha");
     expect(await page.getByTestId("log-status").textContent()).toContain("6 of 12 lines");
     await shoot(page, "logs");
+  });
+
+  it("lists Kubernetes and Swarm clusters together on the overview", async () => {
+    await page.goto(`${server.baseUrl}/orgs/${org}/clusters`);
+    await page.locator('[data-cluster="swarm"][data-state="ready"]').waitFor({ timeout: 60_000 });
+    await page.locator('[data-cluster="testbed"]').waitFor();
+    expect(await page.getByTestId("cluster-counts").textContent()).toContain("2 clusters");
+    await shoot(page, "overview");
   });
 });

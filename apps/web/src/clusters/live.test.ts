@@ -1,7 +1,7 @@
 import type { InventoryItemView } from "@meridian/core";
 import type { InfiniteData } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
-import { applyInventoryEvents, type InventoryPage, rowId, streamUrl } from "./live";
+import { applyInventoryEvents, type InventoryPage, isOlder, rowId, streamUrl } from "./live";
 
 const item = (name: string, status = "Running", clusterId = "c1"): InventoryItemView => ({
   clusterId,
@@ -58,6 +58,15 @@ describe("applyInventoryEvents", () => {
     ]);
     expect(after.pages[0]?.items.map(rowId)).toEqual(["c2/Pod//default/a", "c1/Pod//default/a"]);
     expect(after.pages[0]?.total).toBe(2);
+  });
+
+  it("ignores an upsert older than the row it would replace (a replay after a refetch)", () => {
+    const fresh = { ...item("a", "Running"), resourceVersion: "120" };
+    const stale = { ...item("a", "Pending"), resourceVersion: "99" };
+    expect(names(applyInventoryEvents(data([fresh]), [{ type: "upsert", item: stale }]))).toEqual([["a:Running"]]);
+    expect(names(applyInventoryEvents(data([stale]), [{ type: "upsert", item: fresh }]))).toEqual([["a:Running"]]);
+    expect(isOlder("99", "120")).toBe(true);
+    expect(isOlder("abc", "120")).toBe(false);
   });
 
   it("returns the same object for an empty batch", () => {

@@ -1,6 +1,6 @@
 import { buildPath, type Cluster, type InventoryItemView, type RouteResponse, type Routes, routes } from "@meridian/core";
 import { type InfiniteData, type QueryClient, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 
 export type InventoryPage = RouteResponse<Routes["queryInventory"]>;
 
@@ -9,6 +9,12 @@ export type InventoryEvent = { type: "upsert"; item: InventoryItemView } | { typ
 /** Unique across the organization: keys are unique within a cluster. */
 export function rowId(i: { clusterId: string; key: string }): string {
   return `${i.clusterId}/${i.key}`;
+}
+
+/** Whether resourceVersion `a` is older than `b`; only numeric versions (Kubernetes, Swarm) are compared. */
+export function isOlder(a: string, b: string): boolean {
+  if (!/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
+  return a.length !== b.length ? a.length < b.length : a < b;
 }
 
 /**
@@ -29,7 +35,9 @@ export function applyInventoryEvents(data: InfiniteData<InventoryPage>, events: 
     if (e.type === "upsert") {
       const at = where.get(id);
       if (at && !removed.has(id)) {
-        (pages[at[0]] as InventoryPage).items[at[1]] = e.item;
+        const page = pages[at[0]] as InventoryPage;
+        // A replayed event may be older than what a refetch already brought.
+        if (!isOlder(e.item.resourceVersion, (page.items[at[1]] as InventoryItemView).resourceVersion)) page.items[at[1]] = e.item;
       } else {
         const i = fresh.findIndex((f) => rowId(f) === id);
         if (i >= 0) fresh[i] = e.item;
@@ -143,4 +151,41 @@ export function useInventoryStream(orgId: string, query: StreamQuery | null, han
     };
   }, [url, queryClient]);
   return url ? status : "closed";
+}
+
+/**
+ * Merges stream events into a cached query and keeps them merged across refetches: a refetch that started
+ * before an event was applied would otherwise overwrite it with an older snapshot (mutations invalidate
+ * every query). Events of the last minute are replayed when a fetch completes; `apply` must skip events
+ * older than the rows it finds (see isOlder), so replays are harmless.
+ */
+export function useLiveMerge<T>(key: readonly unknown[], isFetching: boolean, apply: (old: T, events: InventoryEvent[]) => T): (events: InventoryEvent[]) => void {
+  const queryClient = useQueryClient();
+  const log = useRef<{ at: number; events: InventoryEvent[] }[]>([]);
+  const started = useRef(0);
+  const wasFetching = useRef(false);
+  const latest = useRef({ key, apply });
+  latest.current = { key, apply };
+  const keyHash = JSON.stringify(key);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new list starts a new log
+  useEffect(() => {
+    log.current = [];
+  }, [keyHash]);
+  useEffect(() => {
+    if (isFetching && !wasFetching.current) started.current = Date.now();
+    if (!isFetching && wasFetching.current) {
+      // Two seconds of slack: the server may have taken its snapshot just before the fetch was sent.
+      const replay = log.current.filter((e) => e.at >= started.current - 2000).flatMap((e) => e.events);
+      if (replay.length) queryClient.setQueryData<T>(latest.current.key, (old) => (old ? latest.current.apply(old, replay) : old));
+    }
+    wasFetching.current = isFetching;
+  }, [isFetching, queryClient]);
+  return useCallback(
+    (events: InventoryEvent[]) => {
+      const now = Date.now();
+      log.current = [...log.current.filter((e) => e.at > now - 60_000), { at: now, events }];
+      queryClient.setQueryData<T>(latest.current.key, (old) => (old ? latest.current.apply(old, events) : old));
+    },
+    [queryClient],
+  );
 }

@@ -1,6 +1,6 @@
 import { iteratePages } from "@meridian/client";
 import type { Cluster, InventoryItemView } from "@meridian/core";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "@tanstack/react-router";
 import { useMemo } from "react";
 import { ActionButton } from "../actions/action-button";
@@ -9,7 +9,7 @@ import { api } from "../api/client";
 import { useApiQuery } from "../api/hooks";
 import { buildNodeTiles, needsPodSums } from "../clusters/health";
 import { isCatalogKind, nodeKind, podKind } from "../clusters/kinds";
-import { applyInventoryEvents, type InventoryEvent, useInventoryStream } from "../clusters/live";
+import { applyInventoryEvents, type InventoryEvent, useInventoryStream, useLiveMerge } from "../clusters/live";
 import { PageHeader } from "../resources/resource-list";
 import { Badge, EmptyState, ErrorState, formatTime, relativeTime, Spinner } from "../ui/feedback";
 import { CapacityMeters, StateBadge, SyncProgress } from "./cluster-parts";
@@ -33,6 +33,11 @@ function useAllItems(orgId: string, kind: string, clusterId: string, opts: { ena
   });
 }
 
+function applyToList(items: InventoryItemView[], events: InventoryEvent[]): InventoryItemView[] {
+  const one = { pages: [{ items, nextCursor: null, total: items.length, incomplete: [] }], pageParams: [undefined] };
+  return applyInventoryEvents(one, events).pages[0]?.items ?? items;
+}
+
 export function ClusterDetailPage() {
   const { orgId, clusterId } = useParams({ from: "/shell/orgs/$orgId/clusters/$clusterId" });
   const cluster = useApiQuery("getCluster", { params: { orgId, clusterId } }, { refetchInterval: 30_000 });
@@ -42,19 +47,13 @@ export function ClusterDetailPage() {
 }
 
 function ClusterDetail({ orgId, cluster: c }: { orgId: string; cluster: Cluster }) {
-  const queryClient = useQueryClient();
   const kind = nodeKind[c.runtime];
   const nodes = useAllItems(orgId, kind, c.id, { enabled: true });
   const wantPods = !!nodes.data && needsPodSums(nodes.data);
   const pods = useAllItems(orgId, podKind[c.runtime], c.id, { enabled: wantPods, refetchInterval: 30_000 });
   // Node changes arrive on the stream and are merged into the cached list; `cluster` events refresh the header.
-  const live = useInventoryStream(orgId, { kind, cluster: c.id }, {
-    onEvents: (events: InventoryEvent[]) =>
-      queryClient.setQueryData<InventoryItemView[]>(allItemsKey(orgId, kind, c.id), (old) =>
-        old ? (applyInventoryEvents({ pages: [{ items: old, nextCursor: null, total: old.length, incomplete: [] }], pageParams: [undefined] }, events).pages[0]?.items ?? old) : old,
-      ),
-    onResync: () => void nodes.refetch(),
-  });
+  const merge = useLiveMerge<InventoryItemView[]>(allItemsKey(orgId, kind, c.id), nodes.isFetching, applyToList);
+  const live = useInventoryStream(orgId, { kind, cluster: c.id }, { onEvents: merge, onResync: () => void nodes.refetch() });
   const tiles = useMemo(() => buildNodeTiles(nodes.data ?? [], pods.data ?? []), [nodes.data, pods.data]);
   return (
     <section className="cluster-detail wide-page" data-cluster={c.slug} data-state={c.state}>

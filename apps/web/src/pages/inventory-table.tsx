@@ -27,9 +27,9 @@ interface Col {
 }
 
 /** Narrowest useful widths: the header (uppercase, letter-spaced) or a typical value, whichever is wider. */
-const minByKey: Record<string, number> = { ip: 125, node: 130, clusterIP: 110, images: 160, image: 160, message: 200, hosts: 160, ports: 110, addr: 120 };
+const minByKey: Record<string, number> = { ip: 135, node: 135, clusterIP: 110, images: 160, image: 160, message: 200, hosts: 160, ports: 110, addr: 120 };
 const wideKeys = new Set(["images", "image", "message", "hosts", "ports", "node", "object", "subjects", "podSelector", "mountpoint"]);
-const headerWidth = (header: string) => Math.ceil(header.length * 9.5) + 32;
+const headerWidth = (header: string) => header.length * 9 + 32;
 
 function columnsFor(kind: KindInfo, show: { cluster: boolean; namespace: boolean }): Col[] {
   const cols: Col[] = [];
@@ -38,7 +38,7 @@ function columnsFor(kind: KindInfo, show: { cluster: boolean; namespace: boolean
     const header = kind.runtime === "swarm" ? "Stack" : "Namespace";
     cols.push({ id: "namespace", header, min: 120, grow: 1, sort: { server: "namespace" }, cell: (i) => <span title={i.namespace ?? undefined}>{i.namespace ?? "—"}</span> });
   }
-  cols.push({ id: "name", header: "Name", min: 220, grow: 2.4, sort: { server: "name" }, cell: (i) => <strong className="row-name" title={i.name}>{i.name}</strong> });
+  cols.push({ id: "name", header: "Name", min: 190, grow: 2.4, sort: { server: "name" }, cell: (i) => <strong className="row-name" title={i.name}>{i.name}</strong> });
   cols.push({ id: "status", header: "Status", min: 110, grow: 0.9, sort: { server: "status" }, cell: (i) => <Badge tone={healthTone[i.health]}>{i.status || i.health}</Badge> });
   for (const c of kind.columns) {
     cols.push({
@@ -224,8 +224,8 @@ const Row = memo(function Row({
       data-name={item.name}
       data-status={item.status}
       style={{ gridTemplateColumns: template, minWidth, transform: `translateY(${start}px)`, height: ROW_HEIGHT }}
-      onClick={() => onOpen(item)}
-      onKeyDown={(e) => onKey(e, index, item)}
+      onClick={(e) => e.currentTarget.contains(e.target as Node) && onOpen(item)}
+      onKeyDown={(e) => e.currentTarget.contains(e.target as Node) && onKey(e, index, item)}
     >
       {cols.map((c) => (
         <div key={c.id} role="cell" className={`vcell col-${c.id.replace(".", "-")}`}>

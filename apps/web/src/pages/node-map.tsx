@@ -141,10 +141,25 @@ function Legend() {
   );
 }
 
+// Summary keys the header and meters already show, and readable names for the rest.
+const shownElsewhere = new Set(["cpu", "memory", "cpuRequests", "memoryRequests", "ready", "unschedulable", "pressure", "availability"]);
+const factLabels: Record<string, string> = {
+  roles: "Roles",
+  version: "Kubelet",
+  pods: "Pod capacity",
+  instanceType: "Instance type",
+  zone: "Zone",
+  readyReason: "Ready reason",
+  role: "Role",
+  engine: "Engine",
+  addr: "Address",
+  hostname: "Hostname",
+};
+
 function NodeDetails({ clusterId, tile: t, onClose }: { clusterId: string; tile: NodeTile; onClose: () => void }) {
   const ctx = useActionContext();
   const target = { clusterId, node: t.item, schedulable: t.schedulable };
-  const extra = Object.entries(t.item.summary).filter(([k, v]) => v !== null && v !== "" && !["cpu", "memory", "cpuRequests", "memoryRequests"].includes(k));
+  const extra = Object.entries(t.item.summary).filter(([k, v]) => v !== null && v !== "" && !shownElsewhere.has(k));
   return (
     <section className="node-details card" aria-label={`Node ${t.item.name}`} data-testid="node-details">
       <header className="node-details-head">
@@ -180,7 +195,7 @@ function NodeDetails({ clusterId, tile: t, onClose }: { clusterId: string; tile:
         <dl className="details small">
           {extra.map(([k, v]) => (
             <div key={k} className="details-row">
-              <dt>{k}</dt>
+              <dt>{factLabels[k] ?? k}</dt>
               <dd>{formatCell(v, "text")}</dd>
             </div>
           ))}

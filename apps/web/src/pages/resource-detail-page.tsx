@@ -41,7 +41,7 @@ export function ResourceDetailPage() {
     <section className="resource-detail wide-page">
       <nav className="breadcrumbs" aria-label="Breadcrumb">
         <Link to="/orgs/$orgId/resources" params={{ orgId }} search={{ kind: s.kind }}>
-          {info.plural}
+          {info.plural.charAt(0).toUpperCase() + info.plural.slice(1)}
         </Link>
         <span aria-hidden>/</span>
         <Link to="/orgs/$orgId/clusters/$clusterId" params={{ orgId, clusterId }}>

@@ -1,6 +1,6 @@
 import type { CallInput } from "@meridian/client";
 import type { InventoryItemView, Routes } from "@meridian/core";
-import { type InfiniteData, useQueryClient } from "@tanstack/react-query";
+import type { InfiniteData } from "@tanstack/react-query";
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ActionButton } from "../actions/action-button";
@@ -9,7 +9,7 @@ import { globalActions } from "../actions/catalog";
 import { apiKey, useApiInfinite, useApiQuery } from "../api/hooks";
 import { useOrgId } from "../app/use-org-id";
 import { isCatalogKind, kindInfo } from "../clusters/kinds";
-import { applyInventoryEvents, type InventoryEvent, type InventoryPage, rowId, type StreamStatus, useInventoryStream } from "../clusters/live";
+import { applyInventoryEvents, type InventoryEvent, type InventoryPage, rowId, type StreamStatus, useInventoryStream, useLiveMerge } from "../clusters/live";
 import { type ResourcesSearch, resourceLink } from "../clusters/search";
 import { PageHeader } from "../resources/resource-list";
 import { Alert, EmptyState, ErrorState, Spinner } from "../ui/feedback";
@@ -24,7 +24,6 @@ export function ResourcesPage() {
   const ctx = useActionContext();
   const search = useSearch({ from: "/shell/orgs/$orgId/resources" });
   const navigate = useNavigate({ from: "/orgs/$orgId/resources" });
-  const queryClient = useQueryClient();
   const kind = search.kind ?? "Pod";
   const info = kindInfo(kind);
   const setSearch = useCallback((patch: Partial<ResourcesSearch>) => void navigate({ search: (s) => ({ ...s, ...patch }), replace: true }), [navigate]);
@@ -54,14 +53,15 @@ export function ResourcesPage() {
     }, 1600);
     return () => clearTimeout(t);
   }, [changed]);
+  const merge = useLiveMerge<InfiniteData<InventoryPage>>(listKey, list.isFetching, applyInventoryEvents);
   const onEvents = useCallback(
     (events: InventoryEvent[]) => {
-      queryClient.setQueryData<InfiniteData<InventoryPage>>(listKey, (old) => (old ? applyInventoryEvents(old, events) : old));
+      merge(events);
       const until = Date.now() + 1500;
       for (const e of events) if (e.type === "upsert") expiry.current.set(rowId(e.item), until);
       setChanged(new Set(expiry.current.keys()));
     },
-    [queryClient, listKey],
+    [merge],
   );
   const live = useInventoryStream(orgId, filters, { onEvents, onResync: () => void list.refetch() });
 

@@ -66,6 +66,8 @@ export function FloatingMenu({ label, trigger, children }: { label: string; trig
               role="menu"
               aria-label={label}
               onKeyDown={onKey}
+              // React events bubble through portals to the trigger's ancestors (a clickable row): stop here.
+              onClick={(e) => e.stopPropagation()}
               style={{ position: "fixed", right: Math.max(8, window.innerWidth - rect.right), ...(below ? { top: rect.bottom + 4 } : { bottom: window.innerHeight - rect.top + 4 }) }}
             >
               {children(() => {
