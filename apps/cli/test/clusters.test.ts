@@ -177,7 +177,7 @@ describe("resources", () => {
     expect(listed.map((n) => n.name).sort()).toEqual(nodes.items.map((n) => n.metadata.name).sort());
     const table = await cli(["get", "no"]);
     expect(table.stdout.split("\n")[0]).toMatch(/^NAME\s+STATUS\s+ROLES\s+VERSION\s+CPU\s+MEMORY\s+PODS\s+INSTANCE TYPE\s+ZONE\s+AGE$/);
-    expect(table.stdout).toMatch(/\nkwok-node-\d+\s+Ready\s+\S+\s+v1\.36\.\d+\s+\d+(m)?\s+\d+(\.\d)?[KMG]i\s+\d+\s+\S+\s+testbed-1[abc]\s+\d+[smhd]/);
+    expect(table.stdout).toMatch(/\nkwok-node-\d+\s+Ready\s+\S+\s+v1\.36\.\d+\s+\d+(\.\d+)?(m)?\s+\d+(\.\d)?[KMG]i\s+\d+\s+\S+\s+testbed-1[abc]\s+\d+[smhd]/);
   });
 
   it("apply --dry-run prints the diff and changes nothing; apply creates", async () => {
