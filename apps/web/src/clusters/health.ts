@@ -1,5 +1,4 @@
-import type { Cluster, InventoryItemView } from "@meridian/core";
-import { parseBytes, parseMillicores } from "./format";
+import { type Cluster, type InventoryItemView, parseBytes, parseMillicores } from "@meridian/core";
 
 export type Tone = "neutral" | "accent" | "success" | "warning" | "danger";
 

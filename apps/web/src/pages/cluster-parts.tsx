@@ -1,5 +1,4 @@
-import type { Cluster } from "@meridian/core";
-import { formatBytes, formatMillicores } from "../clusters/format";
+import { type Cluster, formatBytes, formatMillicores } from "@meridian/core";
 import { clusterStateTone, syncProgress } from "../clusters/health";
 import { Badge, formatTime } from "../ui/feedback";
 import { Meter } from "../ui/meter";

@@ -1,10 +1,9 @@
-import type { InventoryItemView, KindInfo } from "@meridian/core";
+import { formatAge, formatCell, type InventoryItemView, type KindInfo } from "@meridian/core";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { type KeyboardEvent, memo, type ReactNode, useCallback, useEffect, useMemo, useRef } from "react";
 import { useActionContext } from "../actions/action-context";
 import { rowWorkloadActions } from "../actions/cluster-catalog";
 import { actionLabel, actionState } from "../actions/registry";
-import { formatAge, formatCell } from "../clusters/format";
 import { healthTone } from "../clusters/health";
 import { rowId } from "../clusters/live";
 import { Badge } from "../ui/feedback";

@@ -1,8 +1,8 @@
+import { formatBytes, formatCell, formatMillicores, percentOf } from "@meridian/core";
 import { memo, type KeyboardEvent, useMemo, useRef, useState } from "react";
 import { ActionButton } from "../actions/action-button";
 import { useActionContext } from "../actions/action-context";
 import { nodeActions, workloadActions } from "../actions/cluster-catalog";
-import { formatBytes, formatCell, formatMillicores, percentOf } from "../clusters/format";
 import type { NodeTile } from "../clusters/health";
 import { Badge, EmptyState } from "../ui/feedback";
 import { Meter } from "../ui/meter";

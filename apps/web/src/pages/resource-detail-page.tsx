@@ -1,9 +1,8 @@
-import type { InventoryItemView } from "@meridian/core";
+import { formatAge, formatCell, type InventoryItemView } from "@meridian/core";
 import { Link, useNavigate, useParams, useSearch } from "@tanstack/react-router";
 import { ActionButton } from "../actions/action-button";
 import { workloadActions } from "../actions/cluster-catalog";
 import { useApiQuery } from "../api/hooks";
-import { formatAge, formatCell } from "../clusters/format";
 import { healthTone } from "../clusters/health";
 import { containerNames, kindInfo } from "../clusters/kinds";
 import { PageHeader } from "../resources/resource-list";

@@ -1,4 +1,4 @@
-import { percentOf } from "../clusters/format";
+import { percentOf } from "@meridian/core";
 
 /** "requests vs capacity" as a thin bar with the numbers; amber above 80 %, red above 95 %. */
 export function Meter({ label, used, capacity, format, unit = "", compact }: { label: string; used: number | undefined; capacity: number | undefined; format: (n: number) => string; unit?: string; compact?: boolean }) {

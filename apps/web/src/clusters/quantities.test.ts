@@ -1,5 +1,8 @@
+import { formatAge, formatBytes, formatCell, formatDuration, formatMillicores, parseBytes, parseMillicores, percentOf } from "@meridian/core";
 import { describe, expect, it } from "vitest";
-import { formatAge, formatBytes, formatCell, formatDuration, formatMillicores, parseBytes, parseMillicores, percentOf } from "./format";
+
+// How the UI shows quantities and ages. The formatters live in core (the CLI uses them too, with "-" for
+// unknown values); these cases pin what pages render, with the UI's "—".
 
 describe("cpu", () => {
   it.each([
