@@ -4,6 +4,7 @@ import { requireAccess, requireOrg } from "../http/context.js";
 import { type InventoryFilter, buildFilter, queryInventory } from "./inventory-query.js";
 import type { InventoryChange, InventoryStore } from "./inventory-store.js";
 import { visibilityOf } from "./namespace-access.js";
+import { withNodeUsage } from "./node-usage.js";
 
 type InventoryHandlers = Pick<Handlers, "queryInventory" | "watchInventory">;
 
@@ -39,7 +40,7 @@ export function createInventoryHandlers(deps: { store: InventoryStore; loadClust
           const st = [...b.states.values()].find((s) => s.kind === filter.kind && (query.group === undefined || s.group === query.group));
           return st && st.phase !== "watching" ? [{ clusterId: b.id, clusterSlug: b.slug, phase: st.phase, message: st.message }] : [];
         });
-      return { ...page, incomplete };
+      return { ...page, items: withNodeUsage(page.items, buckets), incomplete };
     },
 
     async watchInventory(ctx, { query }) {

@@ -141,6 +141,11 @@ current-context: prod
       return p.total === 2 ? p : null;
     });
     expect(pods.items.every((p) => p.summary.node && p.health === "ok")).toBe(true);
+    // Nodes carry what their pods request, summed by the server.
+    const nodes = await admin.client.call("queryInventory", { params: org, query: { kind: "Node", cluster: "testbed" } });
+    const podCount = nodes.items.reduce((n, x) => n + Number(x.summary.podCount), 0);
+    const allPods = await admin.client.call("queryInventory", { params: org, query: { kind: "Pod", cluster: "testbed", limit: 1000 } });
+    expect(podCount).toBe(allPods.items.filter((p) => p.summary.node && !["Succeeded", "Failed", "Completed"].includes(p.status)).length);
     // Secrets: key names only, never values, in the inventory and in the object view.
     const secret = await admin.client.call("queryInventory", { params: org, query: { kind: "secret", namespace: ns, q: "db" } });
     expect(secret.items[0]?.summary.keys).toBe("password");
