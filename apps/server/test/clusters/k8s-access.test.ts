@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
-import type { ApiError } from "@meridian/client";
 import { loginAs, type Session, startTestServer, type TestServer } from "@meridian/testing";
 import { ensureK8sTestbed, type K8sTestbed } from "@meridian/testing/testbed";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { errorOf, waitFor } from "./helpers.js";
 
 const run = promisify(execFile);
 let server: TestServer;
@@ -15,17 +15,7 @@ const suffix = Date.now().toString(36);
 const nsA = `acc-a-${suffix}`;
 const nsB = `acc-b-${suffix}`;
 const kubectl = (...args: string[]) => run(tb.kubectl, ["--kubeconfig", tb.kubeconfigPath, ...args]).then((r) => r.stdout);
-const errorOf = (p: Promise<unknown>) => p.then(() => null, (e: ApiError) => e);
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = await fn().catch(() => null);
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 beforeAll(async () => {
   tb = await ensureK8sTestbed();

@@ -1,12 +1,12 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
-import { ApiError } from "@meridian/client";
 import type { Cluster } from "@meridian/core";
 import { loginAs, type Session, startTestServer, type TestServer } from "@meridian/testing";
 import { ensureK8sTestbed, type K8sTestbed } from "@meridian/testing/testbed";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { errorOf, waitFor } from "./helpers.js";
 
 const run = promisify(execFile);
 let server: TestServer;
@@ -16,22 +16,7 @@ const ns = `mer-${Date.now().toString(36)}`;
 const org = { orgId: "default" };
 
 const kubectl = (...args: string[]) => run(tb.kubectl, ["--kubeconfig", tb.kubeconfigPath, ...args]).then((r) => r.stdout);
-const errorOf = (p: Promise<unknown>) => p.then(() => null, (e: ApiError) => e);
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-}
 
 const getCluster = (ref: string) => admin.client.call("getCluster", { params: { ...org, clusterId: ref } }) as Promise<Cluster>;
 

@@ -5,6 +5,7 @@ import type { ApiError } from "@meridian/client";
 import { loginAs, type Session, startTestServer, type TestServer } from "@meridian/testing";
 import { ensureK8sTestbed, type K8sTestbed, startK8sApiserver, stopK8sApiserver } from "@meridian/testing/testbed";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "./helpers.js";
 
 const run = promisify(execFile);
 let server: TestServer;
@@ -15,15 +16,6 @@ const ns = `health-${Date.now().toString(36)}`;
 const kubectl = (...args: string[]) => run(tb.kubectl, ["--kubeconfig", tb.kubeconfigPath, ...args]).then((r) => r.stdout);
 const getCluster = () => admin.client.call("getCluster", { params: { ...org, clusterId: "hb" } });
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = await fn().catch(() => null);
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 beforeAll(async () => {
   tb = await ensureK8sTestbed();

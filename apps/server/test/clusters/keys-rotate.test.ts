@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { loginAs, serverBundle, startTestServer, type TestServer } from "@meridian/testing";
 import { ensureK8sTestbed, type K8sTestbed } from "@meridian/testing/testbed";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "./helpers.js";
 
 const run = promisify(execFile);
 let server: TestServer;
@@ -13,15 +14,6 @@ let tb: K8sTestbed;
 const dataDir = mkdtempSync(join(tmpdir(), "meridian-rotate-"));
 const org = { orgId: "default" };
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = await fn().catch(() => null);
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 beforeAll(async () => {
   tb = await ensureK8sTestbed();

@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import type { ApiError } from "@meridian/client";
 import { loginAs, type Session, startTestServer, type TestServer } from "@meridian/testing";
 import { ensureSwarmTestbed, type SwarmTestbed } from "@meridian/testing/testbed";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { errorOf, waitFor } from "./helpers.js";
 
 const run = promisify(execFile);
 let server: TestServer;
@@ -13,23 +13,8 @@ const org = { orgId: "default" };
 const svc = `echo-${Date.now().toString(36)}`;
 const stack = "shop";
 const docker = (...args: string[]) => run("docker", args, { env: { ...process.env, DOCKER_HOST: tb.dockerHost } }).then((r) => r.stdout.trim());
-const errorOf = (p: Promise<unknown>) => p.then(() => null, (e: ApiError) => e);
 const cluster = { ...org, clusterId: "swarm" };
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-}
 
 const spec = (image: string, replicas: number) => `kind: SwarmService
 name: ${svc}
