@@ -39,6 +39,7 @@ run_project() {
 }
 
 run_project unit
+run_project cost
 testbed=0
 if [ "${MERIDIAN_SKIP_TESTBED:-}" != "1" ] && [ -d testbed/test ]; then
   # First run on a machine builds the pinned Kubernetes binaries from the Go module proxy (~9 min);
