@@ -18,7 +18,7 @@ export default defineConfig({
       { test: { name: "cli", include: ["apps/cli/test/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 120_000, fileParallelism: false } },
       { test: { name: "e2e", include: ["apps/web/e2e/**/*.e2e.test.ts"], testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false } },
       // Cost ingestion on real bill files and an embedded DuckDB.
-      { test: { name: "cost", include: ["packages/cost/test/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 120_000 } },
+      { test: { name: "cost", include: ["packages/cost/test/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 120_000, passWithNoTests: true } },
       // Drivers against the real testbeds (the test command brings them up first).
       { test: { name: "drivers", include: ["packages/drivers/*/test/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 300_000, fileParallelism: false } },
       { test: { name: "testbed", include: ["testbed/test/**/*.test.ts"], testTimeout: 300_000, hookTimeout: 1_800_000, fileParallelism: false } },
