@@ -77,7 +77,8 @@ export function createOperations(http: KubeHttp, resolver: Resolver) {
       namespace,
       name,
       action: before === null ? "created" : a === b ? "unchanged" : "configured",
-      diff: a === b ? "" : createTwoFilesPatch(`${label} (live)`, `${label} (applied)`, a, b, undefined, undefined, { context: 3 }),
+      // jsdiff starts with a "=====" banner line that says nothing; the ---/+++ headers name both sides.
+      diff: a === b ? "" : createTwoFilesPatch(`${label} (live)`, `${label} (applied)`, a, b, undefined, undefined, { context: 3 }).replace(/^=+\n/, ""),
     };
   }
 

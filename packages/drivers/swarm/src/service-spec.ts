@@ -212,5 +212,6 @@ export function isSameSpec(a: ServiceSpec | undefined, b: ServiceSpec | undefine
 /** Unified diff of two specs as YAML (keys sorted, so only real changes show). */
 export function diffServiceSpecs(name: string, before: ServiceSpec | undefined, after: ServiceSpec | undefined): string {
   const render = (spec: ServiceSpec | undefined) => (spec === undefined ? "" : stringify(sortKeys(spec)));
-  return createTwoFilesPatch(`${name} (live)`, `${name} (applied)`, render(before), render(after), undefined, undefined, { context: 3 });
+  // Without jsdiff's "=====" banner line, like the Kubernetes driver's diffs.
+  return createTwoFilesPatch(`${name} (live)`, `${name} (applied)`, render(before), render(after), undefined, undefined, { context: 3 }).replace(/^=+\n/, "");
 }
