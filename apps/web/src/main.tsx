@@ -12,6 +12,7 @@ import "./styles/base.css";
 import "./styles/shell.css";
 import "./styles/components.css";
 import "./styles/clusters.css";
+import "./styles/policy.css";
 
 applyTheme();
 

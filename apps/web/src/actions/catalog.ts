@@ -1,5 +1,6 @@
 import type { ApiToken, Environment, Invitation, Me, Member, Organization, Permission, Project, Role, RoleBinding, Session, Team } from "@meridian/core";
 import { api } from "../api/client";
+import { createPolicyAction } from "./cluster-catalog";
 import type { Action, GlobalAction } from "./registry";
 
 /** Started by the command itself (not by the dialog mounting), so one click is one audited verification. */
@@ -32,6 +33,7 @@ export const globalActions = {
   goSessions: { id: "nav.sessions", label: "Go to sessions", section: "Navigate", shortcut: "g s", keywords: "devices logins", perform: (ctx) => ctx.navigate("/me/sessions") },
   createProject: { id: "project.create", label: "Create project", section: "Create", shortcut: "c p", requires: "project:create", perform: (ctx) => ctx.open({ kind: "create-project" }) },
   connectCluster: { id: "cluster.create", label: "Connect cluster", section: "Create", shortcut: "c c", keywords: "kubernetes kubeconfig swarm docker add", requires: "cluster:create", perform: (ctx) => ctx.open({ kind: "connect-cluster" }) },
+  createPolicy: createPolicyAction,
   applyYaml: { id: "resource.apply", label: "Apply YAML", section: "Clusters", keywords: "kubectl apply manifest deploy", needsOrg: true, perform: (ctx) => ctx.navigate(orgPath(ctx, "apply")) },
   createTeam: { id: "team.create", label: "Create team", section: "Create", shortcut: "c t", requires: "team:create", perform: (ctx) => ctx.open({ kind: "create-team" }) },
   createInvitation: { id: "invitation.create", label: "Invite member", section: "Create", shortcut: "c i", keywords: "invitation email", requires: "invitation:create", perform: (ctx) => ctx.open({ kind: "create-invitation" }) },

@@ -1,8 +1,8 @@
-import type { InventoryItemView } from "@meridian/core";
+import type { Cluster, InventoryItemView } from "@meridian/core";
 import { describe, expect, it } from "vitest";
 import { accessFrom, permissionsOfRoles } from "../access/org-access";
 import { globalActions } from "./catalog";
-import { nodeActions, workloadActions } from "./cluster-catalog";
+import { nodeActions, policyActions, workloadActions } from "./cluster-catalog";
 import { type ActionContext, actionLabel, actionState } from "./registry";
 
 function ctxFor(roles: string[]): ActionContext {
@@ -58,5 +58,16 @@ describe("cluster commands", () => {
     const node = { clusterId: "c", node: item("SwarmNode"), schedulable: false };
     expect(actionLabel(nodeActions.cordon, node)).toBe("Pause");
     expect(actionLabel(nodeActions.uncordon, node)).toBe("Activate");
+  });
+});
+
+describe("create policy object", () => {
+  const cluster = (runtime: "kubernetes" | "swarm") => ({ id: "c", slug: "prod", runtime }) as Cluster;
+  it("needs workload:update and a Kubernetes cluster; the palette entry has no cluster yet", () => {
+    expect(actionState(policyActions.create, ctxFor(["developer"]), { cluster: cluster("kubernetes") }).enabled).toBe(true);
+    expect(actionState(policyActions.create, ctxFor(["developer"]), { cluster: cluster("swarm") })).toEqual({ enabled: false, reason: "Swarm clusters have no namespaces or Kubernetes policies" });
+    expect(actionState(policyActions.create, ctxFor(["viewer"]), {})).toEqual({ enabled: false, reason: "Your role does not grant workload:update" });
+    expect(actionState(globalActions.createPolicy, ctxFor(["developer"]), undefined).enabled).toBe(true);
+    expect(actionState(globalActions.createPolicy, ctxFor(["viewer"]), undefined).enabled).toBe(false);
   });
 });

@@ -36,6 +36,31 @@ export const clusterActions = {
   },
 } satisfies Record<string, Action<Cluster>>;
 
+/** Where "Create policy object" starts: a cluster (and namespace) when opened from one, else the first one. */
+export interface PolicyTarget {
+  cluster?: Cluster;
+  namespace?: string;
+}
+
+const createPolicyCommand = {
+  id: "policy.create",
+  label: "Create policy object",
+  section: "Create",
+  keywords: "namespace resourcequota quota limitrange limits role rolebinding rbac networkpolicy netpol kubernetes",
+  requires: "workload:update",
+} as const;
+
+export const policyActions = {
+  create: {
+    ...createPolicyCommand,
+    enabled: (_ctx, t) => (t.cluster && t.cluster.runtime !== "kubernetes" ? "Swarm clusters have no namespaces or Kubernetes policies" : true),
+    perform: (ctx, t) => ctx.open({ kind: "create-policy", clusterId: t.cluster?.id, namespace: t.namespace }),
+  },
+} satisfies Record<string, Action<PolicyTarget>>;
+
+/** The same command in the palette, without a target: the dialog offers the Kubernetes clusters. */
+export const createPolicyAction: GlobalAction = { ...createPolicyCommand, perform: (ctx) => ctx.open({ kind: "create-policy" }) };
+
 export const targetActions = {
   remove: {
     id: "cluster.target.delete",

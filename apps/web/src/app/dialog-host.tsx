@@ -16,6 +16,7 @@ const ConnectClusterDialog = lazy(() => import("../dialogs/connect-cluster-dialo
 const EditClusterDialog = lazy(() => import("../dialogs/cluster-dialogs").then((m) => ({ default: m.EditClusterDialog })));
 const AddTargetDialog = lazy(() => import("../dialogs/cluster-dialogs").then((m) => ({ default: m.AddTargetDialog })));
 const ScaleDialog = lazy(() => import("../dialogs/cluster-dialogs").then((m) => ({ default: m.ScaleDialog })));
+const PolicyDialog = lazy(() => import("../dialogs/policy-dialog").then((m) => ({ default: m.PolicyDialog })));
 
 export function DialogHost({ dialog, palette, actions, close, closePalette }: OverlayState & { close: () => void; closePalette: () => void; actions: GlobalAction[] }) {
   return (
@@ -70,6 +71,8 @@ function DialogFor({ dialog: d, close, actions }: { dialog: NonNullable<OverlayS
       return <AddTargetDialog cluster={d.cluster} onClose={close} />;
     case "scale-resource":
       return <ScaleDialog item={d.item} onClose={close} />;
+    case "create-policy":
+      return <PolicyDialog clusterId={d.clusterId} namespace={d.namespace} onClose={close} />;
     case "shortcuts-help":
       return (
         <Dialog title="Keyboard shortcuts" onClose={close} wide>

@@ -25,4 +25,5 @@ export type DialogRequest =
   | { kind: "edit-cluster"; cluster: Cluster }
   | { kind: "add-cluster-target"; cluster: Cluster }
   | { kind: "scale-resource"; item: InventoryItemView }
+  | { kind: "create-policy"; clusterId?: string; namespace?: string }
   | { kind: "shortcuts-help" };

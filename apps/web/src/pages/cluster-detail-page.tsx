@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "@tanstack/react-router";
 import { useMemo } from "react";
 import { ActionButton } from "../actions/action-button";
-import { clusterActions, targetActions } from "../actions/cluster-catalog";
+import { clusterActions, policyActions, targetActions } from "../actions/cluster-catalog";
 import { api } from "../api/client";
 import { useApiQuery } from "../api/hooks";
 import { buildNodeTiles, needsPodSums } from "../clusters/health";
@@ -78,6 +78,7 @@ function ClusterDetail({ orgId, cluster: c }: { orgId: string; cluster: Cluster 
           <>
             <ActionButton action={clusterActions.browse} target={c} />
             <ActionButton action={clusterActions.apply} target={c} />
+            {c.runtime === "kubernetes" ? <ActionButton action={policyActions.create} target={{ cluster: c }} /> : null}
             <ActionButton action={clusterActions.edit} target={c} />
             <ActionButton action={clusterActions.disconnect} target={c} />
           </>

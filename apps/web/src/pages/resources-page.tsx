@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ActionButton } from "../actions/action-button";
 import { useActionContext } from "../actions/action-context";
 import { globalActions } from "../actions/catalog";
+import { policyActions } from "../actions/cluster-catalog";
 import { apiKey, useApiInfinite, useApiQuery } from "../api/hooks";
 import { useOrgId } from "../app/use-org-id";
 import { isCatalogKind, kindInfo } from "../clusters/kinds";
@@ -93,6 +94,10 @@ export function ResourcesPage() {
   // A column that would repeat one value on every row is left out.
   const singleCluster = (!!search.cluster && !search.cluster.includes(",")) || (clusters.data?.items.length ?? 0) === 1;
   const singleNamespace = !!search.namespace && !search.namespace.includes(",");
+  // Policy objects belong to Kubernetes: offered while browsing its kinds, for the cluster and namespace in view.
+  const kube = (clusters.data?.items ?? []).filter((c) => c.runtime === "kubernetes");
+  const oneCluster = search.cluster && !search.cluster.includes(",") ? (clusters.data?.items ?? []).find((c) => c.slug === search.cluster || c.id === search.cluster) : undefined;
+  const offerPolicy = info.runtime === "kubernetes" && kube.length > 0 && (!oneCluster || oneCluster.runtime === "kubernetes");
 
   return (
     <section className="resources-page wide-page">
@@ -103,7 +108,12 @@ export function ResourcesPage() {
             Live inventory of every connected cluster. <LiveBadge status={live} />
           </>
         }
-        actions={<ActionButton action={globalActions.applyYaml} variant="primary" />}
+        actions={
+          <>
+            {offerPolicy ? <ActionButton action={policyActions.create} target={{ cluster: oneCluster, namespace: singleNamespace ? search.namespace : undefined }} /> : null}
+            <ActionButton action={globalActions.applyYaml} variant="primary" />
+          </>
+        }
       />
       <ResourceFilters search={{ ...search, kind }} onChange={setSearch} clusters={clusters.data?.items ?? []} customKinds={customKinds} namespaces={namespaces} />
       {first?.incomplete.length ? (

@@ -1,12 +1,20 @@
 import { type ReactNode, useEffect, useRef } from "react";
 import { createPortal } from "react-dom";
 
-/** Modal dialog: Escape or the backdrop closes it, focus moves into it and returns to the opener. */
-export function Dialog({ title, onClose, children, footer, wide }: { title: string; onClose: () => void; children: ReactNode; footer?: ReactNode; wide?: boolean }) {
+/**
+ * Modal dialog: Escape or the backdrop closes it, focus moves into it (to the element marked
+ * data-autofocus, else the first field) and returns to the opener. `className` sizes special dialogs.
+ */
+export function Dialog({ title, onClose, children, footer, wide, className }: { title: string; onClose: () => void; children: ReactNode; footer?: ReactNode; wide?: boolean; className?: string }) {
   const ref = useRef<HTMLDivElement>(null);
+  // The latest onClose, read when a key arrives: callers pass inline functions, and re-running the effect
+  // on every new one would move the focus back to the first field while the person types.
+  const close = useRef(onClose);
+  close.current = onClose;
   useEffect(() => {
     const opener = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>("input:not([type=hidden]), select, textarea, button:not(.dialog-close)");
+    const first =
+      ref.current?.querySelector<HTMLElement>("[data-autofocus]") ?? ref.current?.querySelector<HTMLElement>("input:not([type=hidden]), select, textarea, button:not(.dialog-close)");
     (first ?? ref.current)?.focus();
     const onKey = (e: KeyboardEvent) => {
       // Only the topmost dialog (portals mount in order) answers keys.
@@ -14,7 +22,7 @@ export function Dialog({ title, onClose, children, footer, wide }: { title: stri
       if (modals[modals.length - 1] !== ref.current) return;
       if (e.key === "Escape") {
         e.stopPropagation();
-        onClose();
+        close.current();
       } else if (e.key === "Tab" && ref.current) {
         // Keep Tab inside the dialog.
         const items = [...ref.current.querySelectorAll<HTMLElement>("a[href], button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex='0']")];
@@ -35,10 +43,10 @@ export function Dialog({ title, onClose, children, footer, wide }: { title: stri
       document.removeEventListener("keydown", onKey, true);
       opener?.focus?.();
     };
-  }, [onClose]);
+  }, []);
   return createPortal(
     <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className={`dialog${wide ? " dialog-wide" : ""}`} role="dialog" aria-modal="true" aria-label={title} ref={ref} tabIndex={-1}>
+      <div className={`dialog${wide ? " dialog-wide" : ""}${className ? ` ${className}` : ""}`} role="dialog" aria-modal="true" aria-label={title} ref={ref} tabIndex={-1}>
         <header className="dialog-header">
           <h2>{title}</h2>
           <button type="button" className="icon-btn dialog-close" aria-label="Close" onClick={onClose}>
