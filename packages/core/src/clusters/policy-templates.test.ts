@@ -26,6 +26,7 @@ describe("policy forms", () => {
   });
   it("rejects bad input with the field named", () => {
     expect(() => renderPolicyObject({ kind: "ResourceQuota", name: "q", namespace: "shop" })).toThrow(/at least one limit/);
+    expect(() => renderPolicyObject({ kind: "LimitRange", name: "l", namespace: "shop" })).toThrow(/at least one default or maximum/);
     expect(() => renderPolicyObject({ kind: "LimitRange", name: "l", namespace: "shop", maxCpu: "lots" })).toThrow(/quantity/);
     expect(() => renderPolicyObject({ kind: "Namespace", name: "Bad_Name" })).toThrow(/lower-case/);
   });

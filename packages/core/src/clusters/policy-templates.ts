@@ -38,7 +38,8 @@ export const LimitRangeForm = z
     maxCpu: opt(Quantity),
     maxMemory: opt(Quantity),
   })
-  .strict();
+  .strict()
+  .refine((f) => Object.entries(f).some(([k, v]) => v !== undefined && !["kind", "name", "namespace"].includes(k)), "set at least one default or maximum");
 const Verb = z.enum(["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection", "*"]);
 export const RoleForm = z
   .object({
