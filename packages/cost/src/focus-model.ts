@@ -45,10 +45,13 @@ export interface FocusModel {
   rules: Map<string, ModelRule>;
   columns: FocusColumn[];
   currencyCodes: Set<string>;
+  /** Known defects of the model's checks (rules/model-corrections.json): skipped or downgraded, with the reason. */
+  corrections: Map<string, { action: "skip" | "warn"; reason: string }>;
 }
 
 export const defaultModelPath = fileURLToPath(new URL("../rules/model-1.2.json", import.meta.url));
 const defaultCurrencyPath = fileURLToPath(new URL("../rules/currency_codes.csv", import.meta.url));
+const defaultCorrectionsPath = fileURLToPath(new URL("../rules/model-corrections.json", import.meta.url));
 
 interface RawRule {
   Function: string;
@@ -62,7 +65,7 @@ interface RawRule {
 
 const typeByCheck: Record<string, FocusType> = { TypeDecimal: "decimal", TypeDateTime: "datetime", TypeString: "string" };
 
-export function loadFocusModel(path = defaultModelPath, currencyPath = defaultCurrencyPath): FocusModel {
+export function loadFocusModel(path = defaultModelPath, currencyPath = defaultCurrencyPath, correctionsPath: string | null = defaultCorrectionsPath): FocusModel {
   const raw = JSON.parse(readFileSync(path, "utf8")) as { Details: { FOCUSVersion: string }; ModelRules: Record<string, RawRule> };
   const rules = new Map<string, ModelRule>();
   for (const [id, r] of Object.entries(raw.ModelRules)) {
@@ -87,7 +90,10 @@ export function loadFocusModel(path = defaultModelPath, currencyPath = defaultCu
       .map((l) => l.split(",")[1]?.trim() ?? "")
       .filter(Boolean),
   );
-  return { version: raw.Details.FOCUSVersion, rules, columns: deriveColumns(rules), currencyCodes };
+  const corrections = new Map<string, { action: "skip" | "warn"; reason: string }>(
+    correctionsPath ? Object.entries((JSON.parse(readFileSync(correctionsPath, "utf8")) as { rules: Record<string, { action: "skip" | "warn"; reason: string }> }).rules) : [],
+  );
+  return { version: raw.Details.FOCUSVersion, rules, columns: deriveColumns(rules), currencyCodes, corrections };
 }
 
 /** Columns are the Presence rules' columns; their types come from the Type rules (JSON for key-value columns). */

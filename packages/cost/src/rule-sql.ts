@@ -116,9 +116,18 @@ export function compileCheck(node: CheckNode, ctx: CompileContext): string {
   }
 }
 
+function mentionsNull(node: CheckNode): boolean {
+  return ("Value" in node && node.Value === null) || (node.Items ?? []).some(mentionsNull);
+}
+
 /** Per-row status of one rule, as SQL: true when the row breaks it (applicable, condition met, check false). */
 export function compileFailure(rule: ModelRule, inherited: string | undefined, ctx: CompileContext): string {
-  const check = compileCheck(rule.requirement, ctx);
+  let check = compileCheck(rule.requirement, ctx);
+  // Value rules ("one of the allowed values", "non-negative") judge values; whether null is allowed is the
+  // Nullability rules' business, as in the spec's column tables.
+  if (rule.function === "Validation" && ctx.present.has(rule.reference) && !mentionsNull(rule.requirement)) {
+    check = `${quoteIdent(rule.reference)} IS NULL OR (${check})`;
+  }
   const own = rule.condition.CheckFunction ? compileCheck(rule.condition, ctx) : undefined;
   const when = [inherited, own].filter(Boolean).map((c) => `(${c})`);
   return `${when.length ? `${when.join(" AND ")} AND ` : ""}NOT coalesce((${check}), false)`;
