@@ -17,7 +17,7 @@ describe("policy drafts", () => {
     ["a bad quantity", { kind: "ResourceQuota", name: "q", namespace: "shop", requestsCpu: "lots" }, { requestsCpu: "A quantity such as 500m, 2, 512Mi or 4Gi" }],
     ["a count that is not a number", { kind: "ResourceQuota", name: "q", namespace: "shop", pods: "ten" }, { pods: "A whole number, such as 10" }],
     ["a quota without limits", { kind: "ResourceQuota", name: "q", namespace: "shop" }, { "": "Set at least one limit" }],
-    ["a missing name and an upper-case namespace", { kind: "LimitRange", namespace: "Shop" }, { name: "Required", namespace: "Lower-case letters, digits and dashes" }],
+    ["a missing name and an upper-case namespace", { kind: "LimitRange", namespace: "Shop" }, { name: "Required", namespace: "Lower-case letters, digits and dashes", "": "Set at least one default or maximum" }],
     ["a rule without verbs or resources", { kind: "Role", name: "r", namespace: "shop" }, { "rules.0.resources": "Name at least one resource, such as pods", "rules.0.verbs": "Choose at least one verb" }],
     ["a binding without a role or subject name", { kind: "RoleBinding", name: "b", namespace: "shop" }, { roleName: "Required", "subjects.0.name": "Required" }],
     ["a label without a key", { kind: "Namespace", name: "shop", labels: labels(["", "x"]) }, { "labels.0": "Give the key" }],
