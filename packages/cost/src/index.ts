@@ -3,3 +3,4 @@ export { type CostQuery, type CostStore, type CostStoreOptions, openCostStore, t
 export { defaultModelPath, type FocusColumn, type FocusModel, loadFocusModel } from "./focus-model.js";
 export type { ImportOptions, ImportResult } from "./import-focus.js";
 export type { ConformanceReport, RowProblem, RuleFailure } from "./validate.js";
+export { type ConversionResult, convertAwsCur, convertAzureEa } from "./convert-legacy.js";
