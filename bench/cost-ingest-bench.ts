@@ -28,7 +28,7 @@ const rowsAt = args.indexOf("--rows");
 const rows = rowsAt >= 0 ? Number(args[rowsAt + 1]) : 2_000_000;
 const onlyAt = args.indexOf("--only");
 const only = new Set((onlyAt >= 0 ? (args[onlyAt + 1] ?? "") : "duckdb,postgres,import").split(","));
-const sample = new URL("../../shared/finops-data/focus-sample-data-1.0/focus_sample.csv", import.meta.url).pathname;
+const sample = new URL("../packages/cost/testdata/finops-data/focus-sample-data-1.0/focus_sample.csv", import.meta.url).pathname;
 
 // --keep DIR: generate into DIR (or reuse the file already there) and leave it, for repeated runs.
 const keepAt = args.indexOf("--keep");

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { AppError } from "@meridian/core";
 
-/** Real files written by others (../shared/finops-data beside the repo). */
-export const finopsData = new URL("../../../../shared/finops-data/", import.meta.url).pathname;
+/** Real files written by others, copied with their licences from the steering repo's shared/finops-data. */
+export const finopsData = new URL("../testdata/finops-data/", import.meta.url).pathname;
 export const focusSample = join(finopsData, "focus-sample-data-1.0/focus_sample.csv");
 
 export async function makeTempDir(): Promise<{ dir: string; cleanup(): Promise<void> }> {
