@@ -25,7 +25,7 @@ function docker(...args: string[]): Promise<string> {
 
 beforeAll(async () => {
   [server, swarm] = await Promise.all([startTestServer(), ensureSwarmTestbed()]);
-  await docker("service", "create", "--detach", "--name", service, swarm.images.busybox, "sh", "-c", 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 1; done');
+  await docker("service", "create", "--detach", "--name", service, "--constraint", "node.role==manager", swarm.images.busybox, "sh", "-c", 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 1; done');
   dir = mkdtempSync(join(tmpdir(), "meridian-cli-swarm-"));
   configPath = join(dir, "config.json");
   cli = createCliRunner(configPath);

@@ -274,7 +274,7 @@ describe("web UI: clusters", () => {
   it("streams a Swarm service's logs and filters them", async () => {
     await admin.client.call("createCluster", { params: { orgId: org }, body: { slug: "swarm", name: "Swarm", connection: { kind: "swarm", host: swarm.dockerHost } } });
     const script = 'for i in 1 2 3 4 5 6; do echo "alpha line $i"; echo "beta line $i"; done; sleep 3600';
-    await docker("service", "create", "--detach", "--name", service, "--restart-condition", "none", swarm.images.busybox, "sh", "-c", script);
+    await docker("service", "create", "--detach", "--name", service, "--constraint", "node.role==manager", "--restart-condition", "none", swarm.images.busybox, "sh", "-c", script);
     await page.goto(`${server.baseUrl}/orgs/${org}/clusters/swarm/logs?kind=SwarmService&name=${service}`);
     const lines = page.getByTestId("log-lines");
     await lines.getByText("beta line 6").waitFor({ timeout: 90_000 });

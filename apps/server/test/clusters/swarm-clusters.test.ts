@@ -21,6 +21,7 @@ name: ${svc}
 namespace: ${stack}
 image: ${image}
 replicas: ${replicas}
+constraints: ["node.role==manager"]
 command: ["sh", "-c", "i=0; while true; do echo line-$i from $HOSTNAME; i=$((i+1)); sleep 0.5; done"]
 `;
 

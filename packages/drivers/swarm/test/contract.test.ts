@@ -19,6 +19,7 @@ describeConnectionContract({
 name: ${name}
 image: ${tb.images.busybox}
 replicas: ${replicas}
+constraints: ["node.role==manager"]
 env: { VARIANT: "${variant}" }
 command: ["sh", "-c", "while true; do echo hello from ${name}; sleep 1; done"]
 `,

@@ -30,7 +30,7 @@ describe("swarm driver: inventory", () => {
     await runDocker(dockerHost, ["secret", "create", ...label, names.secret, "-"], secretData);
     await runDocker(dockerHost, ["volume", "create", ...label, names.volume]);
     await runDocker(dockerHost, [
-      "service", "create", "--detach", "--name", names.service, ...label, "--replicas", "1",
+      "service", "create", "--detach", "--name", names.service, "--constraint", "node.role==manager", ...label, "--replicas", "1",
       "--reserve-cpu", "0.1", "--reserve-memory", "16m",
       "--config", `source=${names.config},target=/etc/app.conf`, "--secret", names.secret,
       testbed.images.busybox, "sh", "-c", "while true; do sleep 1; done",

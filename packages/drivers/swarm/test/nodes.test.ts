@@ -23,8 +23,12 @@ describe("swarm driver: nodes", () => {
     conn = createSwarmConnection({ host: dockerHost });
     nodeId = await runDocker(dockerHost, ["info", "--format", "{{.Swarm.NodeID}}"]);
     const object = (await conn.getObject({ kind: "SwarmNode", name: nodeId })).object as { Description: { Hostname: string } };
-    nodeName = object.Description.Hostname;
-    await runDocker(dockerHost, ["service", "create", "--detach", "--name", service, "--replicas", "2", testbed.images.busybox, "sleep", "600"]);
+    // The driver's display name: the hostname, or hostname.<id12> when workers share it (`swarm up --workers N`).
+    const hostnames = (await runDocker(dockerHost, ["node", "ls", "--format", "{{.Hostname}}"])).split("\n");
+    const host = object.Description.Hostname;
+    nodeName = hostnames.filter((h) => h === host).length > 1 ? `${host}.${nodeId.slice(0, 12)}` : host;
+    // Both replicas on this (manager) node, so draining it has them to move.
+    await runDocker(dockerHost, ["service", "create", "--detach", "--name", service, "--replicas", "2", "--constraint", "node.role==manager", testbed.images.busybox, "sleep", "600"]);
   });
   afterAll(async () => {
     if (nodeId) await runDocker(dockerHost, ["node", "update", "--availability", "active", nodeId]).catch(() => undefined);

@@ -23,7 +23,7 @@ describe("swarm driver: service lifecycle", () => {
       .map((l) => l.split(" ")[0] ?? "");
   const fetchApp = async (): Promise<string> => (await fetch(`http://127.0.0.1:${port}/`)).text();
   const spec = (version: string, extra = "") =>
-    `kind: SwarmService\nname: ${name}\nimage: ${testbed.images.testapp[version]}\nreplicas: 1\nenv: {GREETING: hello}\nports: [{published: ${port}, target: 8080}]\nupdateConfig: {monitor: 1s}\n${extra}`;
+    `kind: SwarmService\nname: ${name}\nimage: ${testbed.images.testapp[version]}\nreplicas: 1\nconstraints: ["node.role==manager"]\nenv: {GREETING: hello}\nports: [{published: ${port}, target: 8080}]\nupdateConfig: {monitor: 1s}\n${extra}`;
 
   beforeAll(async () => {
     testbed = await ensureSwarmTestbed();
