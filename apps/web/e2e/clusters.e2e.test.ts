@@ -1,30 +1,14 @@
 import { execFile } from "node:child_process";
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { loginAs, type Session, startTestServer, type TestServer } from "@meridian/testing";
 import { ensureK8sTestbed, ensureSwarmTestbed, type K8sTestbed, type SwarmTestbed } from "@meridian/testing/testbed";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { confirm, launchBrowser, logIn, newPage } from "./helpers";
+import { confirm, launchBrowser, logIn, newPage, shoot } from "./helpers";
 import { type BuiltWebApp, buildWebApp } from "./web-app";
 
 const run = promisify(execFile);
-// Screenshots for docs/ only when asked (MERIDIAN_E2E_SHOTS=docs/screenshots), so a test run changes no files.
-const shotsDir = process.env.MERIDIAN_E2E_SHOTS;
-
-async function shoot(page: Page, name: string): Promise<void> {
-  if (!shotsDir) return;
-  await mkdir(shotsDir, { recursive: true });
-  // Toasts from earlier steps would cover the page; hidden by a style, since React owns their nodes.
-  const hide = await page.addStyleTag({ content: ".toasts { visibility: hidden; }" });
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(250);
-    await page.screenshot({ path: `${shotsDir}/clusters-${name}-${scheme}.png` });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-  await hide.evaluate((el) => (el as Element).remove());
-}
 
 const twoContexts = `apiVersion: v1
 kind: Config

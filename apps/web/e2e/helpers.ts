@@ -1,3 +1,4 @@
+import { mkdir } from "node:fs/promises";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { chromiumArgs, chromiumPath } from "./browser";
 
@@ -25,4 +26,22 @@ export async function logIn(page: Page, baseUrl: string, username: string, passw
 export async function confirm(page: Page): Promise<void> {
   await page.getByTestId("confirm").click();
   await page.getByTestId("confirm").waitFor({ state: "detached" });
+}
+
+// Screenshots for docs/ only when asked (MERIDIAN_E2E_SHOTS=docs/screenshots), so a test run changes no files.
+const shotsDir = process.env.MERIDIAN_E2E_SHOTS;
+
+/** `clusters-<name>-light.png` and `-dark.png` into MERIDIAN_E2E_SHOTS, when set. */
+export async function shoot(page: Page, name: string): Promise<void> {
+  if (!shotsDir) return;
+  await mkdir(shotsDir, { recursive: true });
+  // Toasts from earlier steps would cover the page; hidden by a style, since React owns their nodes.
+  const hide = await page.addStyleTag({ content: ".toasts { visibility: hidden; }" });
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(250);
+    await page.screenshot({ path: `${shotsDir}/clusters-${name}-${scheme}.png` });
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+  await hide.evaluate((el) => (el as Element).remove());
 }

@@ -1,29 +1,14 @@
 import { execFile } from "node:child_process";
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { loginAs, type Session, startTestServer, type TestServer } from "@meridian/testing";
 import { ensureK8sTestbed, type K8sTestbed } from "@meridian/testing/testbed";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, logIn, newPage } from "./helpers";
+import { launchBrowser, logIn, newPage, shoot } from "./helpers";
 import { type BuiltWebApp, buildWebApp } from "./web-app";
 
 const run = promisify(execFile);
-// Screenshots for docs/ only when asked (MERIDIAN_E2E_SHOTS=docs/screenshots), so a test run changes no files.
-const shotsDir = process.env.MERIDIAN_E2E_SHOTS;
-
-async function shoot(page: Page, name: string): Promise<void> {
-  if (!shotsDir) return;
-  await mkdir(shotsDir, { recursive: true });
-  const hide = await page.addStyleTag({ content: ".toasts { visibility: hidden; }" });
-  for (const scheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.waitForTimeout(250);
-    await page.screenshot({ path: `${shotsDir}/clusters-${name}-${scheme}.png` });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-  await hide.evaluate((el) => (el as Element).remove());
-}
 
 // Namespaces, quotas and network policies from the "Create policy object" dialog, in a real browser against
 // the real server and the Kubernetes testbed; every outcome is read back with kubectl.
