@@ -2,6 +2,7 @@ import { AppError, type Cluster, type ClusterTarget } from "@meridian/core";
 import type { Queryable } from "@meridian/db";
 import type { ClusterManager } from "./cluster-manager.js";
 import type { ClusterBucket, InventoryStore } from "./inventory-store.js";
+import { isActiveReplica } from "./node-usage.js";
 
 export interface ClusterRow {
   id: string;
@@ -79,8 +80,7 @@ export function summarize(b: ClusterBucket | undefined): Summary {
   }
   for (const kind of ["Pod", "SwarmTask"]) {
     for (const p of b.byKind.get(kind)?.values() ?? []) {
-      const active = kind === "Pod" ? p.status !== "Succeeded" && p.status !== "Completed" && p.status !== "Failed" : p.summary.desiredState === "running";
-      if (!active) continue;
+      if (!isActiveReplica(p)) continue;
       s.pods++;
       if (p.health === "error" || p.health === "warning") s.problemPods++;
       if (kind === "SwarmTask" || p.summary.scheduled === true) {

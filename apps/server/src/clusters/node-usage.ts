@@ -1,10 +1,16 @@
-import type { InventoryItemView } from "@meridian/core";
+import type { InventoryItem, InventoryItemView } from "@meridian/core";
 import type { ClusterBucket } from "./inventory-store.js";
 
 interface Usage {
   cpuRequests: number;
   memoryRequests: number;
   podCount: number;
+}
+
+/** A pod that still holds its requests (not finished), or a Swarm task meant to run. */
+export function isActiveReplica(item: InventoryItem): boolean {
+  if (item.kind === "SwarmTask") return item.summary.desiredState === "running";
+  return item.status !== "Succeeded" && item.status !== "Completed" && item.status !== "Failed";
 }
 
 const cache = new WeakMap<ClusterBucket, { version: number; byNode: Map<string, Usage> }>();
@@ -22,11 +28,8 @@ function usageByNode(b: ClusterBucket): Map<string, Usage> {
     u.podCount++;
     byNode.set(node, u);
   };
-  for (const p of b.byKind.get("Pod")?.values() ?? []) {
-    if (p.status !== "Succeeded" && p.status !== "Completed" && p.status !== "Failed") add(p.summary.node, p.summary.cpuRequest, p.summary.memoryRequest);
-  }
-  for (const t of b.byKind.get("SwarmTask")?.values() ?? []) {
-    if (t.summary.desiredState === "running") add(t.summary.node, t.summary.cpuRequest, t.summary.memoryRequest);
+  for (const kind of ["Pod", "SwarmTask"]) {
+    for (const p of b.byKind.get(kind)?.values() ?? []) if (isActiveReplica(p)) add(p.summary.node, p.summary.cpuRequest, p.summary.memoryRequest);
   }
   cache.set(b, { version: b.version, byNode });
   return byNode;

@@ -31,6 +31,7 @@ afterAll(async () => {
 });
 
 describe("cluster health", () => {
+  // Skipped against an external cluster (MERIDIAN_TEST_KUBECONFIG): only our own testbed may have its API server stopped.
   it.skipIf(process.env.MERIDIAN_TEST_KUBECONFIG !== undefined)("goes down when the API server stops and recovers by itself, resuming its inventory", async () => {
     await stopK8sApiserver(tb);
     const down = await waitFor("down", async () => {

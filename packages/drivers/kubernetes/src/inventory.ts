@@ -2,7 +2,7 @@ import { setMaxListeners } from "node:events";
 import type { InventoryHandle, InventoryItem, InventorySink, InventoryStats } from "@meridian/core";
 import type { KubeHttp } from "./kube-http.js";
 import { runReflector } from "./reflector.js";
-import { type ApiResource, watchedResources } from "./resources.js";
+import { type ApiResource, builtinResources } from "./resources.js";
 
 /**
  * Runs one reflector per built-in kind, plus one per custom resource kind: the CRD reflector's own items
@@ -72,7 +72,7 @@ export function startKubeInventory(http: KubeHttp, sink: InventorySink, log?: (m
     state: (k, g, s) => sink.state(k, g, s),
   };
 
-  for (const res of watchedResources) {
+  for (const res of builtinResources) {
     running.push(start(res, root, res.kind === "CustomResourceDefinition" ? crdSink : sink));
   }
 

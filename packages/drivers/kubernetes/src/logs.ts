@@ -1,7 +1,7 @@
 import { AppError, type CancelSignal, type LogLine, type LogOptions, type ObjectRef } from "@meridian/core";
 import type { KubeHttp } from "./kube-http.js";
 import type { Operations } from "./operations.js";
-import { findBuiltin, pathOf } from "./resources.js";
+import { builtin, pathOf } from "./resources.js";
 
 type Obj = Record<string, any>;
 
@@ -34,8 +34,7 @@ export async function* mergeStreams<T>(streams: AsyncIterable<T>[]): AsyncGenera
 const workloadKinds = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"]);
 
 export function createLogReader(http: KubeHttp, ops: Operations) {
-  const podRes = findBuiltin("Pod");
-  if (!podRes) throw new Error("Pod resource missing");
+  const podRes = builtin("Pod");
 
   async function* podLines(ns: string, pod: string, container: string | undefined, opts: LogOptions, signal: CancelSignal, source: string): AsyncGenerator<LogLine> {
     const q = new URLSearchParams({ timestamps: "true" });
@@ -45,7 +44,7 @@ export function createLogReader(http: KubeHttp, ops: Operations) {
     if (opts.sinceSeconds !== undefined) q.set("sinceSeconds", String(opts.sinceSeconds));
     if (opts.previous) q.set("previous", "true");
     try {
-      for await (const raw of http.streamLines(`${pathOf(podRes as never, ns, pod, "log")}?${q}`, signal)) {
+      for await (const raw of http.streamLines(`${pathOf(podRes, ns, pod, "log")}?${q}`, signal)) {
         yield { source, ...splitTimestamp(raw) };
       }
     } catch (err) {

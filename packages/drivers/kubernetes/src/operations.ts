@@ -3,7 +3,7 @@ import { createTwoFilesPatch } from "diff";
 import { parseAllDocuments, stringify } from "yaml";
 import type { Resolver } from "./discovery.js";
 import type { KubeHttp } from "./kube-http.js";
-import { apiVersionOf, findBuiltin, pathOf } from "./resources.js";
+import { apiVersionOf, builtin, pathOf } from "./resources.js";
 
 type Obj = Record<string, any>;
 const fieldManager = "meridian";
@@ -141,8 +141,7 @@ export function createOperations(http: KubeHttp, resolver: Resolver) {
       const { path } = await locate(ref);
       const dep = await http.request<Obj>("GET", path);
       const uid = dep.metadata?.uid;
-      const rsRes = findBuiltin("ReplicaSet", "apps");
-      if (!rsRes) throw new AppError("internal", "ReplicaSet resource missing");
+      const rsRes = builtin("ReplicaSet");
       const sel = Object.entries((dep.spec?.selector?.matchLabels ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(",");
       const list = await http.request<Obj>("GET", `${pathOf(rsRes, ref.namespace)}?${new URLSearchParams({ labelSelector: sel })}`);
       const owned = ((list.items ?? []) as Obj[])
@@ -157,14 +156,13 @@ export function createOperations(http: KubeHttp, resolver: Resolver) {
     },
 
     async setNodeSchedulable(node: string, schedulable: boolean): Promise<void> {
-      await mergePatch(pathOf(findBuiltin("Node") as never, null, node), { spec: { unschedulable: schedulable ? null : true } });
+      await mergePatch(pathOf(builtin("Node"), null, node), { spec: { unschedulable: schedulable ? null : true } });
     },
 
     /** `kubectl drain`: cordon, then evict every pod but DaemonSet and mirror pods; PDB refusals are reported. */
     async drainNode(node: string): Promise<{ evicted: number; skipped: string[] }> {
-      const nodeRes = findBuiltin("Node");
-      const podRes = findBuiltin("Pod");
-      if (!nodeRes || !podRes) throw new AppError("internal", "resource table incomplete");
+      const nodeRes = builtin("Node");
+      const podRes = builtin("Pod");
       await mergePatch(pathOf(nodeRes, null, node), { spec: { unschedulable: true } });
       const pods = await http.request<Obj>("GET", `${pathOf(podRes, null)}?${new URLSearchParams({ fieldSelector: `spec.nodeName=${node}` })}`);
       let evicted = 0;

@@ -35,11 +35,11 @@ export const builtinResources: readonly ApiResource[] = [
   r("CustomResourceDefinition", "apiextensions.k8s.io", "v1", "customresourcedefinitions", false),
 ];
 
-/** Kinds the reflector watches in every cluster. */
-export const watchedResources = builtinResources;
-
-export function findBuiltin(kind: string, group?: string): ApiResource | undefined {
-  return builtinResources.find((x) => x.kind === kind && (group === undefined || x.group === group));
+/** A built-in kind of the table above; its absence is a programming error, not bad input. */
+export function builtin(kind: string): ApiResource {
+  const res = builtinResources.find((x) => x.kind === kind);
+  if (!res) throw new Error(`no built-in resource ${kind}`);
+  return res;
 }
 
 export function apiVersionOf(res: ApiResource): string {
