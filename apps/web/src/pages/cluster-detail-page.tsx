@@ -13,6 +13,7 @@ import { applyInventoryEvents, type InventoryEvent, useInventoryStream, useLiveM
 import { PageHeader } from "../resources/resource-list";
 import { Badge, EmptyState, ErrorState, formatTime, relativeTime, Spinner } from "../ui/feedback";
 import { CapacityMeters, StateBadge, SyncProgress } from "./cluster-parts";
+import { ConditionsTable } from "./conditions-table";
 import { NodeMap } from "./node-map";
 
 /** Every object of one kind in one cluster, all pages (node maps need them all; 1,000 per page). */
@@ -167,39 +168,19 @@ const statusTone = { True: "success", False: "danger", Unknown: "warning" } as c
 
 function Conditions({ cluster: c }: { cluster: Cluster }) {
   if (c.conditions.length === 0) return <p className="muted">No conditions reported yet — the first probe is running.</p>;
+  const rows = c.conditions.map((x) => ({ type: x.type, status: x.status, reason: x.reason, message: x.message, since: x.lastTransitionTime }));
   return (
-    <div className="table-wrap">
-      <table className="table responsive" aria-label="Conditions">
-        <thead>
-          <tr>
-            <th>Type</th>
-            <th>Status</th>
-            <th>Reason</th>
-            <th>Message</th>
-            <th>Since</th>
-          </tr>
-        </thead>
-        <tbody>
-          {c.conditions.map((x) => (
-            <tr key={x.type} data-condition={x.type}>
-              <td data-label="Type">
-                <strong>{x.type}</strong>
-              </td>
-              <td data-label="Status">
-                <Badge tone={statusTone[x.status]}>{x.status}</Badge>
-              </td>
-              <td data-label="Reason">{x.reason || "—"}</td>
-              <td data-label="Message" className="cell-wrap">
-                {x.message || "—"}
-              </td>
-              <td data-label="Since" title={formatTime(x.lastTransitionTime)} className="nowrap">
-                {relativeTime(x.lastTransitionTime)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ConditionsTable
+      rows={rows}
+      label="Conditions"
+      strongType
+      toneOf={(s) => statusTone[s as keyof typeof statusTone] ?? "neutral"}
+      sinceCell={(iso) => (
+        <td data-label="Since" title={iso ? formatTime(iso) : undefined} className="nowrap">
+          {iso ? relativeTime(iso) : "—"}
+        </td>
+      )}
+    />
   );
 }
 

@@ -8,6 +8,7 @@ import { containerNames, kindInfo } from "../clusters/kinds";
 import { PageHeader } from "../resources/resource-list";
 import { Badge, EmptyState, ErrorState, formatTime, Spinner } from "../ui/feedback";
 import { Tabs } from "../ui/tabs";
+import { ConditionsTable } from "./conditions-table";
 import { LogView } from "./log-view";
 import { ResourceYaml } from "./resource-yaml";
 
@@ -151,34 +152,11 @@ function Overview({ object, item, kind, orgId, clusterId }: { object: Obj; item:
       {conditions.length ? (
         <>
           <h3 className="section-title">Conditions</h3>
-          <div className="table-wrap">
-            <table className="table responsive">
-              <thead>
-                <tr>
-                  <th>Type</th>
-                  <th>Status</th>
-                  <th>Reason</th>
-                  <th>Message</th>
-                  <th>Since</th>
-                </tr>
-              </thead>
-              <tbody>
-                {conditions.map((c) => (
-                  <tr key={String(c.type)}>
-                    <td data-label="Type">{String(c.type)}</td>
-                    <td data-label="Status">
-                      <Badge tone={c.status === "True" ? "success" : c.status === "False" ? "warning" : "neutral"}>{String(c.status)}</Badge>
-                    </td>
-                    <td data-label="Reason">{String(c.reason ?? "—")}</td>
-                    <td data-label="Message" className="cell-wrap">
-                      {String(c.message ?? "—")}
-                    </td>
-                    <td data-label="Since">{formatAge(c.lastTransitionTime)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ConditionsTable
+            rows={conditions.map((c) => ({ type: String(c.type), status: String(c.status), reason: c.reason == null ? null : String(c.reason), message: c.message == null ? null : String(c.message), since: typeof c.lastTransitionTime === "string" ? c.lastTransitionTime : null }))}
+            toneOf={(s) => (s === "True" ? "success" : s === "False" ? "warning" : "neutral")}
+            sinceCell={(iso) => <td data-label="Since">{formatAge(iso)}</td>}
+          />
         </>
       ) : null}
     </div>
