@@ -1,3 +1,4 @@
+import type { ClusterDriver } from "../apps/driver.js";
 import type { Runtime } from "./kinds.js";
 
 /**
@@ -125,5 +126,7 @@ export interface ClusterConnection {
   drainNode(node: string): Promise<{ evicted: number; skipped: string[] }>;
   /** Lines of one pod/task, or merged over all replicas of a workload or service. Ends when the signal aborts. */
   streamLogs(ref: ObjectRef, opts: LogOptions, signal: CancelSignal): AsyncIterable<LogLine>;
+  /** Apps on this cluster (releases, slots, routing), sharing this connection's client. */
+  readonly apps: ClusterDriver;
   close(): Promise<void>;
 }

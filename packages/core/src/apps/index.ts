@@ -1,0 +1,2 @@
+export * from "./app-spec.js";
+export * from "./driver.js";
