@@ -1,2 +1,3 @@
 export * from "./app-spec.js";
 export * from "./driver.js";
+export * from "./rollout.js";
