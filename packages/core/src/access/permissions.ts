@@ -15,10 +15,12 @@ export const resourceTypes = [
   "audit",
   "cluster",
   "workload",
+  "app",
+  "secret",
 ] as const;
 export type ResourceType = (typeof resourceTypes)[number];
 
-export const actions = ["read", "create", "update", "delete", "bind", "escalate", "export", "verify", "logs"] as const;
+export const actions = ["read", "create", "update", "delete", "bind", "escalate", "export", "verify", "logs", "deploy"] as const;
 export type Action = (typeof actions)[number];
 
 /** Which actions make sense for which resource; the catalog the UI offers when building a custom role. */
@@ -38,6 +40,10 @@ export const permissionCatalog: Record<ResourceType, readonly Action[]> = {
   // Objects inside clusters. At organization scope: every namespace; at project or environment scope: the
   // namespaces (Swarm stacks) bound to those environments.
   workload: ["read", "update", "delete", "logs"],
+  // Apps of projects: specs, releases (deploy, rollback, promote, abort), logs.
+  app: ["read", "create", "update", "delete", "deploy", "logs"],
+  // Secrets at organization, project or environment scope: read is names and versions only, never values.
+  secret: ["read", "create", "delete"],
 };
 
 export type Permission = `${ResourceType | "*"}:${Action | "*"}`;
@@ -89,7 +95,7 @@ export const builtinRoles: readonly BuiltinRole[] = [
     permissions: [
       "organization:read",
       "organization:update",
-      ...(["member", "team", "project", "environment", "invitation", "rolebinding", "token", "audit", "cluster", "workload"] as const).map(
+      ...(["member", "team", "project", "environment", "invitation", "rolebinding", "token", "audit", "cluster", "workload", "app", "secret"] as const).map(
         (r) => `${r}:*` as Permission,
       ),
       // Not role:bind or role:escalate: those would let an admin make themselves owner.
@@ -114,6 +120,13 @@ export const builtinRoles: readonly BuiltinRole[] = [
       "workload:update",
       "workload:delete",
       "workload:logs",
+      "app:create",
+      "app:update",
+      "app:delete",
+      "app:deploy",
+      "app:logs",
+      "secret:create",
+      "secret:delete",
     ],
   },
   {

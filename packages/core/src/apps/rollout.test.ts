@@ -72,3 +72,11 @@ describe("desiredForStep", () => {
     expect(desiredForRollback({ target, state: { ...state, active: null }, toSlot, secrets: [] })).toBeNull();
   });
 });
+
+describe("templates", () => {
+  it("expand into documents the app schema accepts", async () => {
+    const { appTemplates } = await import("./templates.js");
+    const { AppDocument } = await import("./app-spec.js");
+    for (const t of appTemplates) expect(AppDocument.safeParse(t.expand({ name: "x1", project: "p" })).success, t.id).toBe(true);
+  });
+});

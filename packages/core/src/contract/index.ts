@@ -6,3 +6,4 @@ export * from "./define-route.js";
 export * from "./identity.js";
 export * from "./orgs.js";
 export * from "./routes.js";
+export * from "./apps.js";
