@@ -1,4 +1,5 @@
 import { findDaemon } from "../lib/processes.js";
+import { getCaddyUrls } from "./caddy.js";
 import { getManagerDaemon, getSwarmContext, readSwarmState, runDocker } from "./context.js";
 import { type SwarmImages, getImageNames } from "./images.js";
 
@@ -8,6 +9,8 @@ export type SwarmStatus = {
   dockerHost: string;
   registry: string;
   images: SwarmImages;
+  /** Caddy, the apps' router: admin API and the plain-HTTP listener tests send requests to. */
+  router: { adminUrl: string; httpUrl: string };
   daemons: Record<string, number | undefined>;
   nodes: { hostname: string; status: string; availability: string; role: string }[];
 };
@@ -15,7 +18,7 @@ export type SwarmStatus = {
 export async function getSwarmStatus(): Promise<SwarmStatus> {
   const ctx = getSwarmContext();
   const workers = readSwarmState(ctx)?.workers ?? 0;
-  const names = ["registry", "dockerd", ...Array.from({ length: workers }, (_, i) => `dockerd-w${i + 1}`)];
+  const names = ["registry", "caddy", "dockerd", ...Array.from({ length: workers }, (_, i) => `dockerd-w${i + 1}`)];
   const daemons = Object.fromEntries(names.map((name) => [name, findDaemon(ctx.runDir, name)]));
   const status: SwarmStatus = {
     running: Object.values(daemons).some((pid) => pid !== undefined),
@@ -23,6 +26,7 @@ export async function getSwarmStatus(): Promise<SwarmStatus> {
     dockerHost: ctx.dockerHost,
     registry: ctx.registry,
     images: getImageNames(ctx),
+    router: getCaddyUrls(),
     daemons,
     nodes: [],
   };
@@ -47,6 +51,7 @@ export function formatSwarmStatus(status: SwarmStatus): string {
   for (const [name, pid] of Object.entries(status.daemons)) lines.push(`  ${name.padEnd(12)} ${pid === undefined ? "stopped" : `pid ${pid}`}`);
   for (const n of status.nodes) lines.push(`  node ${n.hostname} ${n.role} ${n.status} ${n.availability}`);
   lines.push(`  registry ${status.registry}`);
+  lines.push(`  caddy admin ${status.router.adminUrl}, http ${status.router.httpUrl}`);
   return lines.join("\n");
 }
 
@@ -57,6 +62,8 @@ export function formatSwarmEnv(): string {
     `export DOCKER_HOST=${ctx.dockerHost}`,
     `export MERIDIAN_TEST_DOCKER_HOST=${ctx.dockerHost}`,
     `export MERIDIAN_TEST_REGISTRY=${ctx.registry}`,
+    `export MERIDIAN_TEST_CADDY_ADMIN_URL=${getCaddyUrls().adminUrl}`,
+    `export MERIDIAN_TEST_CADDY_HTTP_URL=${getCaddyUrls().httpUrl}`,
     `# images: ${images.busybox} ${Object.values(images.testapp).join(" ")}`,
   ].join("\n");
 }

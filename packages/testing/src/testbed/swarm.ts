@@ -9,6 +9,8 @@ export type SwarmTestbed = {
   registry: string;
   /** Registry references: busybox base and meridian/testapp v1, v2. */
   images: SwarmImages;
+  /** Caddy, the apps' router: admin API URL and the plain-HTTP listener requests are sent to. */
+  router: { adminUrl: string; httpUrl: string };
   /** Worker count (each a dockerd in its own network namespace). */
   workers: number;
   external: boolean;
@@ -19,6 +21,7 @@ type SwarmStatus = {
   dockerHost: string;
   registry: string;
   images: SwarmImages;
+  router: { adminUrl: string; httpUrl: string };
   nodes: { status: string }[];
 };
 
@@ -34,18 +37,23 @@ function getExternalImages(registry: string): SwarmImages {
 }
 
 /**
- * Returns a running Swarm testbed: MERIDIAN_TEST_DOCKER_HOST (+ MERIDIAN_TEST_REGISTRY) if set, else the local
+ * Returns a running Swarm testbed: MERIDIAN_TEST_DOCKER_HOST (+ MERIDIAN_TEST_REGISTRY, MERIDIAN_TEST_CADDY_*_URL) if set, else the local
  * testbed, reused when ready and started with `swarm up [--workers N]` otherwise.
  */
 export async function ensureSwarmTestbed(options: { workers?: number } = {}): Promise<SwarmTestbed> {
   const external = process.env.MERIDIAN_TEST_DOCKER_HOST;
   if (external) {
     const registry = process.env.MERIDIAN_TEST_REGISTRY || "127.0.0.1:5000";
-    return { dockerHost: external, registry, images: getExternalImages(registry), workers: 0, external: true };
+    const router = {
+      adminUrl: process.env.MERIDIAN_TEST_CADDY_ADMIN_URL || "http://127.0.0.1:2019",
+      httpUrl: process.env.MERIDIAN_TEST_CADDY_HTTP_URL || "http://127.0.0.1:80",
+    };
+    return { dockerHost: external, registry, images: getExternalImages(registry), router, workers: 0, external: true };
   }
   let status = await readSwarmStatus();
   const wanted = (options.workers ?? 0) + 1;
-  if (!status.ready || status.nodes.length < wanted) {
+  // An older testbed without Caddy has no router in its status: `swarm up` (idempotent) adds it.
+  if (!status.ready || status.nodes.length < wanted || !status.router) {
     const args = ["swarm", "up"];
     if (options.workers !== undefined) args.push("--workers", String(options.workers));
     await runTestbedCli(args);
@@ -55,6 +63,7 @@ export async function ensureSwarmTestbed(options: { workers?: number } = {}): Pr
     dockerHost: status.dockerHost,
     registry: status.registry,
     images: status.images,
+    router: status.router,
     workers: status.nodes.length - 1,
     external: false,
   };
