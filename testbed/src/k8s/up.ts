@@ -7,6 +7,7 @@ import { findDaemon, readLogTail, startDaemon } from "../lib/processes.js";
 import { waitFor } from "../lib/run.js";
 import { type K8sComponent, getComponentPort, getComponentSpec, writeKwokConfig } from "./components.js";
 import { type K8sContext, type K8sState, createAdminApi, getK8sContext, readK8sState, writeK8sState } from "./context.js";
+import { installGatewayApi } from "./gateway-api.js";
 import { type KubeApi, isApiReady, sendOk } from "./kube-api.js";
 import { writeKubeconfig } from "./kubeconfig.js";
 import { registerMetricsApi } from "./metrics.js";
@@ -67,6 +68,7 @@ export async function startK8sTestbed(options: K8sUpOptions = {}): Promise<K8sCo
     writeKwokConfig(ctx);
     await startComponent(ctx, "kwok", state);
     await applyRestrictedUserRbac(api);
+    await installGatewayApi(ctx, api);
     await createNodes(api, state.nodes);
     await waitForNodesReady(api, state.nodes, 300_000);
     await waitFor(

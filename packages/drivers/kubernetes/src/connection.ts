@@ -1,4 +1,5 @@
 import { AppError, type ClusterConnection, type ProbeResult } from "@meridian/core";
+import { type KubeAppDriverOptions, createKubeAppDriver } from "./apps/app-driver.js";
 import { createResolver } from "./discovery.js";
 import { startKubeInventory } from "./inventory.js";
 import { createKubeHttp } from "./kube-http.js";
@@ -17,11 +18,17 @@ function reachableReason(err: AppError): string {
   return "Unreachable";
 }
 
-export function createKubernetesConnection(target: KubeTarget, opts: { log?: (msg: string, extra?: object) => void } = {}): ClusterConnection {
+export interface KubernetesConnectionOptions {
+  log?: (msg: string, extra?: object) => void;
+  apps?: KubeAppDriverOptions;
+}
+
+export function createKubernetesConnection(target: KubeTarget, opts: KubernetesConnectionOptions = {}): ClusterConnection {
   const http = createKubeHttp(target);
   const resolver = createResolver(http);
   const ops = createOperations(http, resolver);
-  const streamLogs = createLogReader(http, ops);
+  const logs = createLogReader(http, ops);
+  const apps = createKubeAppDriver(http, resolver, ops, logs, opts.apps);
 
   return {
     runtime: "kubernetes",
@@ -65,7 +72,8 @@ export function createKubernetesConnection(target: KubeTarget, opts: { log?: (ms
     rollback: ops.rollback,
     setNodeSchedulable: ops.setNodeSchedulable,
     drainNode: ops.drainNode,
-    streamLogs,
+    streamLogs: logs.streamLogs,
+    apps,
     async close() {
       http.close();
     },

@@ -56,7 +56,15 @@ export function createLogReader(http: KubeHttp, ops: Operations) {
     }
   }
 
-  return async function* streamLogs(ref: ObjectRef, opts: LogOptions, signal: CancelSignal): AsyncGenerator<LogLine> {
+  /** Lines of every pod matching a label selector (at most 50), merged; `what` names them in the not-found error. */
+  async function* streamSelected(ns: string, selector: string, what: string, opts: LogOptions, signal: CancelSignal): AsyncGenerator<LogLine> {
+    const pods = await http.request<Obj>("GET", `${pathOf(podRes, ns)}?${new URLSearchParams({ labelSelector: selector })}`);
+    const names = ((pods.items ?? []) as Obj[]).map((p) => String(p.metadata.name)).slice(0, 50);
+    if (names.length === 0) throw new AppError("not_found", `${what} has no pods`);
+    yield* mergeStreams(names.map((p) => podLines(ns, p, opts.container, opts, signal, p)));
+  }
+
+  async function* streamLogs(ref: ObjectRef, opts: LogOptions, signal: CancelSignal): AsyncGenerator<LogLine> {
     const ns = ref.namespace ?? "default";
     if (ref.kind === "Pod") {
       yield* podLines(ns, ref.name, opts.container, opts, signal, opts.container ? `${ref.name}/${opts.container}` : ref.name);
@@ -67,9 +75,9 @@ export function createLogReader(http: KubeHttp, ops: Operations) {
     const ml = (o.spec?.selector?.matchLabels ?? {}) as Record<string, string>;
     const selector = Object.entries(ml).map(([k, v]) => `${k}=${v}`).join(",");
     if (!selector) throw new AppError("invalid_input", `${ref.kind} ${ref.name} has no label selector to find its pods`);
-    const pods = await http.request<Obj>("GET", `${pathOf(podRes, ns)}?${new URLSearchParams({ labelSelector: selector })}`);
-    const names = ((pods.items ?? []) as Obj[]).map((p) => String(p.metadata.name)).slice(0, 50);
-    if (names.length === 0) throw new AppError("not_found", `${ref.kind} ${ref.name} has no pods`);
-    yield* mergeStreams(names.map((p) => podLines(ns, p, opts.container, opts, signal, p)));
-  };
+    yield* streamSelected(ns, selector, `${ref.kind} ${ref.name}`, opts, signal);
+  }
+
+  return { streamLogs, streamSelected };
 }
+export type LogReader = ReturnType<typeof createLogReader>;

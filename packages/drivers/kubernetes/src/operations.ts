@@ -3,7 +3,7 @@ import { createTwoFilesPatch } from "diff";
 import { parseAllDocuments, stringify } from "yaml";
 import type { Resolver } from "./discovery.js";
 import type { KubeHttp } from "./kube-http.js";
-import { apiVersionOf, builtin, pathOf } from "./resources.js";
+import { type ApiResource, apiVersionOf, builtin, pathOf } from "./resources.js";
 
 type Obj = Record<string, any>;
 const fieldManager = "meridian";
@@ -41,6 +41,21 @@ function specOf(o: Obj | null): string {
   return stringify({ ...rest, metadata: meta }, { sortMapEntries: false });
 }
 
+const labelOf = (res: ApiResource, name: string) => `${res.kind.toLowerCase()}${res.group ? `.${res.group}` : ""}/${name}`;
+
+// jsdiff starts with a "=====" banner line that says nothing; the ---/+++ headers name both sides.
+const diffSpecs = (label: string, a: string, b: string, after: string) =>
+  createTwoFilesPatch(`${label} (live)`, `${label} (${after})`, a, b, undefined, undefined, { context: 3 }).replace(/^=+\n/, "");
+
+/**
+ * What deleting a live object looks like in an apply preview. ApplyResult has no "deleted" action, so a removal is
+ * reported as `configured` with a diff that takes every line away (headed "(deleted)").
+ */
+export function deletionResult(res: ApiResource, live: Obj): ApplyResult {
+  const name = String(live.metadata?.name ?? "");
+  return { kind: res.kind, namespace: live.metadata?.namespace ?? null, name, action: "configured", diff: diffSpecs(labelOf(res, name), specOf(live), "", "deleted") };
+}
+
 export function createOperations(http: KubeHttp, resolver: Resolver) {
   async function locate(ref: ObjectRef) {
     const res = await resolver.resolve(ref.kind, ref.apiVersion);
@@ -53,33 +68,60 @@ export function createOperations(http: KubeHttp, resolver: Resolver) {
     return http.request<Obj>("GET", path);
   }
 
-  async function applyOne(doc: Obj, dryRun: boolean, defaultNamespace: string | undefined): Promise<ApplyResult> {
+  async function target(doc: Obj, defaultNamespace: string | undefined) {
     if (typeof doc.apiVersion !== "string" || typeof doc.kind !== "string") throw new AppError("invalid_input", "every document needs apiVersion and kind");
     const name = doc.metadata?.name;
     if (typeof name !== "string" || !name) throw new AppError("invalid_input", `${doc.kind}: metadata.name is required`);
     const res = await resolver.resolve(doc.kind, doc.apiVersion);
     const namespace = res.namespaced ? (doc.metadata?.namespace ?? defaultNamespace ?? "default") : null;
     const body = { ...doc, metadata: { ...doc.metadata, ...(namespace ? { namespace } : {}) } };
-    const path = pathOf(res, namespace, name);
+    return { res, name, namespace, body, path: pathOf(res, namespace, name) };
+  }
+
+  function patchApply(path: string, body: Obj, dryRun: boolean): Promise<Obj> {
+    const q = new URLSearchParams({ fieldManager, force: "true", fieldValidation: "Strict" });
+    if (dryRun) q.set("dryRun", "All");
+    return http.request<Obj>("PATCH", `${path}?${q}`, { body, contentType: "application/apply-patch+yaml" });
+  }
+
+  async function applyOne(doc: Obj, dryRun: boolean, defaultNamespace: string | undefined): Promise<ApplyResult> {
+    const { res, name, namespace, body, path } = await target(doc, defaultNamespace);
     const current = await http.requestRaw("GET", path);
     if (current.status !== 200 && current.status !== 404) {
       await http.request("GET", path); // throws the cluster's error
     }
     const before = current.status === 200 ? (JSON.parse(current.body) as Obj) : null;
-    const q = new URLSearchParams({ fieldManager, force: "true", fieldValidation: "Strict" });
-    if (dryRun) q.set("dryRun", "All");
-    const after = await http.request<Obj>("PATCH", `${path}?${q}`, { body, contentType: "application/apply-patch+yaml" });
+    const after = await patchApply(path, body, dryRun);
     const a = specOf(before);
     const b = specOf(after);
-    const label = `${res.kind.toLowerCase()}${res.group ? `.${res.group}` : ""}/${name}`;
     return {
       kind: res.kind,
       namespace,
       name,
       action: before === null ? "created" : a === b ? "unchanged" : "configured",
-      // jsdiff starts with a "=====" banner line that says nothing; the ---/+++ headers name both sides.
-      diff: a === b ? "" : createTwoFilesPatch(`${label} (live)`, `${label} (applied)`, a, b, undefined, undefined, { context: 3 }).replace(/^=+\n/, ""),
+      diff: a === b ? "" : diffSpecs(labelOf(res, name), a, b, "applied"),
     };
+  }
+
+  /** Server-side apply of a batch; a dry run of the whole batch first, so a bad object in the middle changes nothing. */
+  async function applyObjects(objects: Obj[], opts: { dryRun: boolean; defaultNamespace?: string }): Promise<ApplyResult[]> {
+    if (objects.length > 200) throw new AppError("invalid_input", "at most 200 objects per apply");
+    const preview: ApplyResult[] = [];
+    for (const o of objects) preview.push(await applyOne(o, true, opts.defaultNamespace));
+    if (opts.dryRun) return preview;
+    const out: ApplyResult[] = [];
+    for (const o of objects) out.push(await applyOne(o, false, opts.defaultNamespace));
+    return out;
+  }
+
+  /** One server-side apply request per object, all at once, no preview or diff: for small changes that must be quick. */
+  async function applyQuick(objects: Obj[], defaultNamespace?: string): Promise<void> {
+    await Promise.all(
+      objects.map(async (o) => {
+        const { path, body } = await target(o, defaultNamespace);
+        await patchApply(path, body, false);
+      }),
+    );
   }
 
   async function mergePatch(path: string, patch: unknown) {
@@ -108,15 +150,11 @@ export function createOperations(http: KubeHttp, resolver: Resolver) {
         else objects.push(o);
       }
       if (objects.length === 0) throw new AppError("invalid_input", "the YAML holds no objects");
-      if (objects.length > 200) throw new AppError("invalid_input", "at most 200 objects per apply");
-      // Validate everything with a dry run first so a bad document in the middle changes nothing.
-      const preview: ApplyResult[] = [];
-      for (const o of objects) preview.push(await applyOne(o, true, opts.defaultNamespace));
-      if (opts.dryRun) return preview;
-      const out: ApplyResult[] = [];
-      for (const o of objects) out.push(await applyOne(o, false, opts.defaultNamespace));
-      return out;
+      return applyObjects(objects, opts);
     },
+
+    applyObjects,
+    applyQuick,
 
     async deleteObject(ref: ObjectRef): Promise<void> {
       const { path } = await locate(ref);
