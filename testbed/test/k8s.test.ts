@@ -1,5 +1,8 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -97,6 +100,20 @@ describe("k8s testbed", () => {
       const job = await kubectlJson<{ status: { succeeded?: number } }>(["-n", namespace, "get", "job", "once"]);
       return job.status.succeeded === 1 ? true : undefined;
     });
+  });
+
+  it("serves the Gateway API (standard channel): an HTTPRoute with weighted backends is stored as written", async () => {
+    const route = {
+      apiVersion: "gateway.networking.k8s.io/v1",
+      kind: "HTTPRoute",
+      metadata: { name: "weighted", namespace },
+      spec: { parentRefs: [{ name: "meridian" }], rules: [{ backendRefs: [{ name: "a", port: 80, weight: 90 }, { name: "b", port: 80, weight: 10 }] }] },
+    };
+    const file = join(mkdtempSync(join(tmpdir(), "tb-route-")), "route.json");
+    writeFileSync(file, JSON.stringify(route));
+    await kubectl(["apply", "-f", file]);
+    const stored = await kubectlJson<{ spec: { rules: { backendRefs: { weight: number }[] }[] } }>(["-n", namespace, "get", "httproute", "weighted"]);
+    expect(stored.spec.rules[0]?.backendRefs.map((b) => b.weight)).toEqual([90, 10]);
   });
 
   it("denies the restricted user cluster-wide Secrets but lets it work in team-a", async () => {

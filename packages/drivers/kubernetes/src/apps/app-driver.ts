@@ -11,6 +11,17 @@ import { renderApp } from "./render.js";
 import { type RoutingOptions, activeSlot, readTraffic, renderRouting, routingInputFromLive } from "./routing.js";
 import { assertDesiredApp, assertTarget, trafficProblems } from "./validate.js";
 
+/**
+ * Apps on Kubernetes. Per slot a Deployment and a Service `<app>-<slot>`; one Service `<app>` on the active slot (the
+ * one with the most traffic) for in-cluster callers; weighted routing by one HTTPRoute `<app>` when the cluster serves
+ * the Gateway API, else an Ingress `<app>` plus an ingress-nginx canary Ingress `<app>-canary`; an HPA `<app>`; desired
+ * secrets as immutable Secrets; a claim per volume. Everything is applied with server-side apply (field manager
+ * meridian), carries appLabels(), and what is labelled for the app but no longer rendered is deleted.
+ *
+ * Certificates become `kubernetes.io/tls` Secrets `<app>-tls-<host>`. The Ingress references them in spec.tls. A
+ * Gateway terminates TLS on its listeners, which belong to whoever runs the Gateway, so the HTTPRoute only lists them
+ * (annotation meridian.dev/tls-secrets, `host=secret,…`); a Gateway in another namespace also needs a ReferenceGrant.
+ */
 export interface KubeAppDriverOptions {
   /** "auto" (default): an HTTPRoute when the cluster serves gateway.networking.k8s.io/v1, else Ingress objects. */
   routing?: "auto" | "gateway" | "ingress";
@@ -132,7 +143,7 @@ export function createKubeAppDriver(http: KubeHttp, resolver: Resolver, ops: Ope
       const sel = ownerSelector(t);
       const routing = await routingOptions(t);
       const route = routing.routing === "gateway" ? await httpRouteResource() : null;
-      const [deps, podList, hpas, ings, routeObjs, svcs, secs] = await Promise.all([
+      const [deps, podList, hpas, ings, routeObjs, svcs, secs, pvcs] = await Promise.all([
         list(deployments, t.namespace, sel),
         list(pods, t.namespace, sel),
         hpaResource().then((res) => list(res, t.namespace, sel)),
@@ -140,22 +151,24 @@ export function createKubeAppDriver(http: KubeHttp, resolver: Resolver, ops: Ope
         route ? list(route, t.namespace, sel) : Promise.resolve([]),
         list(services, t.namespace, sel),
         list(secrets, t.namespace, sel),
+        list(claims, t.namespace, sel),
       ]);
       const slotObs = slots.flatMap((s) => {
         const dep = deps.find((d) => d.metadata?.name === slotName(t.app, s));
         return dep ? [observeSlot(s, dep, podList.filter((p) => p.metadata?.labels?.["meridian.dev/slot"] === s))] : [];
       });
       const byName = (xs: Obj[], name: string) => xs.find((x) => x.metadata?.name === name) ?? null;
+      const hpa = byName(hpas, t.app);
       const traffic = readTraffic(
         t.app,
         { httpRoute: byName(routeObjs, t.app), ingress: route ? null : byName(ings, t.app), canary: route ? null : byName(ings, canaryIngressName(t.app)) },
         slotObs.map((s) => s.slot),
       );
       return {
-        exists: [deps, hpas, ings, routeObjs, svcs, secs].some((xs) => xs.length > 0),
+        exists: [deps, hpas, ings, routeObjs, svcs, secs, pvcs].some((xs) => xs.length > 0),
         slots: slotObs,
         traffic,
-        autoscaling: observeAutoscaler(byName(hpas, t.app)),
+        autoscaling: observeAutoscaler(hpa, hpa ? byName(deps, String(hpa.spec?.scaleTargetRef?.name)) : null),
       };
     },
 

@@ -54,16 +54,25 @@ export function observeSlot(slot: Slot, dep: Obj, pods: Obj[]): SlotObservation 
     return { ...base, health: "ok", message: `${ready}/${desired} ready` };
   }
   const why = caughtUp ? `${updated}/${desired} updated, ${ready}/${desired} ready${current > desired ? `, ${current - desired} old replica(s) terminating` : ""}` : "waiting for the controller to see the new spec";
-  return { ...base, health: "progressing", message: why };
+  const stuck = pods.map(podUnschedulable).find((x) => x !== null);
+  return { ...base, health: "progressing", message: stuck ? `${why}; ${stuck}` : why };
 }
 
-export function observeAutoscaler(hpa: Obj | null): AppObservation["autoscaling"] {
+/** Why a pod waits for a node (no room, an unbound claim): not a failure, since it may resolve, but worth saying. */
+function podUnschedulable(pod: Obj): string | null {
+  const c = ((pod.status?.conditions ?? []) as Obj[]).find((x) => x.type === "PodScheduled");
+  if (c?.status !== "False" || pod.metadata?.deletionTimestamp) return null;
+  return `pod ${pod.metadata?.name} cannot be scheduled: ${String(c.message ?? c.reason ?? "").slice(0, 200)}`;
+}
+
+/** The HPA's view; until the HPA controller has reported, the current count is its target Deployment's. */
+export function observeAutoscaler(hpa: Obj | null, target: Obj | null): AppObservation["autoscaling"] {
   if (!hpa) return null;
   const cpu = ((hpa.spec?.metrics ?? []) as Obj[]).find((m) => m.type === "Resource" && m.resource?.name === "cpu");
   return {
     min: Number(hpa.spec?.minReplicas ?? 1),
     max: Number(hpa.spec?.maxReplicas ?? 1),
-    current: Number(hpa.status?.currentReplicas ?? 0),
+    current: Number(hpa.status?.currentReplicas ?? target?.status?.replicas ?? 0),
     cpuTarget: Number(cpu?.resource?.target?.averageUtilization ?? 0),
   };
 }
