@@ -27,6 +27,9 @@ const Config = z.object({
   keyFile: z.string().optional(),
   /** Lower the argon2 cost for test suites that create many users; never in production. */
   fastPasswordHashing: z.enum(["true", "false"]).default("false"),
+  prometheusUrl: z.string().url().optional().describe("Prometheus that release analysis queries (PromQL gates)"),
+  deployTimeoutSeconds: z.coerce.number().int().min(10).max(86_400).default(300).describe("How long a release step may wait for healthy replicas"),
+  insecureRegistries: z.string().default("").describe("Comma-separated registries spoken to over plain HTTP (loopback always is)"),
 });
 export type Config = Readonly<z.infer<typeof Config>>;
 
@@ -49,6 +52,9 @@ const envNames: Record<keyof z.infer<typeof Config>, string> = {
   readCache: "MERIDIAN_READ_CACHE",
   masterKey: "MERIDIAN_MASTER_KEY",
   keyFile: "MERIDIAN_KEY_FILE",
+  prometheusUrl: "MERIDIAN_PROMETHEUS_URL",
+  deployTimeoutSeconds: "MERIDIAN_DEPLOY_TIMEOUT_SECONDS",
+  insecureRegistries: "MERIDIAN_INSECURE_REGISTRIES",
 };
 const secretKeys = new Set(["databaseUrl", "bootstrapPassword", "smtpUrl", "masterKey"]);
 

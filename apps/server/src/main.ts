@@ -3,6 +3,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDatabase, type Database, type EmbeddedPostgresHandle, migrate, startEmbeddedPostgres } from "@meridian/db";
 import { createAccessService } from "./access/access-service.js";
+import { createAppHandlers } from "./apps/app-handlers.js";
+import { createReleaseEngine } from "./apps/release-engine.js";
+import { createReleaseHandlers } from "./apps/release-handlers.js";
+import { createSecretHandlers } from "./apps/secret-handlers.js";
 import { createBindingHandlers } from "./access/bindings.js";
 import { createRoleHandlers } from "./access/roles.js";
 import { createAuditHandlers } from "./audit/audit-handlers.js";
@@ -102,6 +106,16 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
       const row = await findClusterRow(db, orgId, id).catch(() => null);
       return row ? toClusterView(row, manager, store, (await listTargets(db, orgId, [row.id])).get(row.id) ?? []) : null;
     };
+    const driverFor = (clusterId: string) => manager.connection(clusterId).apps;
+    const engine = createReleaseEngine({
+      db,
+      envelope,
+      driverFor,
+      log: (level, msg, extra) => log(level, msg, extra),
+      prometheusUrl: config.prometheusUrl ?? null,
+      deployTimeoutSeconds: config.deployTimeoutSeconds,
+    });
+    const insecureRegistries = config.insecureRegistries.split(",").map((s) => s.trim()).filter(Boolean);
     const cookieSecure = (ctx: RequestContext) => (config.cookieSecure === "auto" ? ctx.reply.request.protocol === "https" : config.cookieSecure === "true");
     const handlers: Handlers = {
       ...createIdentityHandlers({ auth, access, passwords, throttle: createLoginThrottle(), dummyHash: await passwords.hash(randomBytes(16).toString("hex")), cookieSecure }),
@@ -117,6 +131,9 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
       ...createClusterHandlers({ manager, store, envelope }),
       ...createInventoryHandlers({ store, loadCluster }),
       ...createResourceHandlers({ manager, store }),
+      ...createAppHandlers({ engine, driverFor }),
+      ...createReleaseHandlers({ engine, envelope, driverFor, insecureRegistries }),
+      ...createSecretHandlers({ envelope }),
     };
     const app = await buildApp({
       db,
@@ -136,6 +153,7 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
     log = (level, msg, extra) => app.log[level](extra ?? {}, msg);
     await app.listen({ port: config.port, host: config.host });
     await manager.start();
+    engine.start();
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
     const runRetention = () =>
@@ -155,6 +173,7 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
       async stop() {
         shuttingDown = true;
         clearInterval(retentionTimer);
+        await engine.stop();
         await manager.stop();
         await app.close();
         await readCache?.close();

@@ -1,5 +1,6 @@
 import { AppError, findKind, type InventoryItem, type InventoryItemView, type LogLine, type ObjectRef } from "@meridian/core";
 import { parseAllDocuments, stringify } from "yaml";
+import { respondWithLogLines } from "../http/ndjson-logs.js";
 import type { Handlers, RequestContext } from "../http/context.js";
 import { requireAccess, requireOrg } from "../http/context.js";
 import type { ClusterManager } from "./cluster-manager.js";
@@ -181,36 +182,12 @@ export function createResourceHandlers(deps: { manager: ClusterManager; store: I
     async streamLogs(ctx, { params, query }) {
       const ref = toRef(query);
       const { conn } = await prepare(ctx, params.clusterId, ref, "workload:logs");
-      const ctl = new AbortController();
-      ctx.reply.raw.on("close", () => ctl.abort());
-      const it = conn.streamLogs(ref, { container: query.container, follow: query.follow, tailLines: query.tail, sinceSeconds: query.since, previous: query.previous }, ctl.signal)[Symbol.asyncIterator]();
       const needle = query.q?.toLowerCase();
-      const keep = (l: LogLine) => !needle || l.line.toLowerCase().includes(needle);
-      // Errors that happen right away (no such pod, no permission) become a normal error response; the first
-      // line's promise is kept so no line is lost when it simply takes longer.
-      let pendingFirst: Promise<IteratorResult<LogLine>> | null = it.next();
-      pendingFirst.catch(() => undefined);
-      await Promise.race([pendingFirst, new Promise((r) => setTimeout(r, 1500))]);
-      async function* lines(): AsyncGenerator<string> {
-        try {
-          for (;;) {
-            let r: IteratorResult<LogLine>;
-            try {
-              r = await (pendingFirst ?? it.next());
-              pendingFirst = null;
-            } catch (err) {
-              if (!ctl.signal.aborted) yield `${JSON.stringify({ error: { code: err instanceof AppError ? err.code : "internal", message: (err as Error).message } })}\n`;
-              return;
-            }
-            if (r.done) return;
-            if (keep(r.value)) yield `${JSON.stringify(r.value)}\n`;
-          }
-        } finally {
-          ctl.abort();
-          await it.return?.(undefined);
-        }
-      }
-      return { raw: true, contentType: "application/x-ndjson", body: lines() };
+      return respondWithLogLines(
+        ctx,
+        (signal) => conn.streamLogs(ref, { container: query.container, follow: query.follow, tailLines: query.tail, sinceSeconds: query.since, previous: query.previous }, signal),
+        (l: LogLine) => !needle || l.line.toLowerCase().includes(needle),
+      );
     },
   };
 }

@@ -237,7 +237,9 @@ function sendResult(reply: FastifyReply, def: RouteDef, out: unknown) {
     return reply.send(typeof raw.body === "string" ? raw.body : Readable.from(raw.body));
   }
   reply.header("cache-control", "no-store");
-  return reply.code(def.status ?? 200).send(out);
+  // A handler may choose the status itself (PUT answers 201 when it created); the route's status wins otherwise.
+  if (def.status) reply.code(def.status);
+  return reply.send(out);
 }
 
 export function newRequestId(header: string | string[] | undefined): string {

@@ -154,6 +154,16 @@ export const AppSpec = z
     health: z.object({ readiness: Probe.optional(), liveness: Probe.optional() }).strict().default({}),
     volumes: z.array(Volume).max(20).default([]),
     routes: z.array(AppRoute).max(50).default([]),
+    placement: z
+      .object({
+        constraints: z
+          .array(z.string().min(3).max(256).regex(/^node\.(role|hostname|id|platform\.os|platform\.arch|labels\.[A-Za-z0-9._/-]+)\s*(==|!=)\s*\S+$/, "a constraint such as node.role==manager or node.labels.zone==a"))
+          .max(20)
+          .default([]),
+      })
+      .strict()
+      .default({ constraints: [] })
+      .describe("Where replicas may run: Swarm placement constraints; on Kubernetes node.labels.K==V become a nodeSelector"),
     strategy: Strategy.default({ type: "rolling", maxSurge: 1, maxUnavailable: 0 }),
     analysis: Analysis.optional(),
     environments: z.record(z.string().min(1).max(63), EnvironmentOverride).default({}),

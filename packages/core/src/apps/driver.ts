@@ -48,6 +48,8 @@ export interface SlotSpec {
   volumes: { name: string; mountPath: string; size: string }[];
   /** Rolling-update parameters for in-place updates of this slot. */
   rolling: { maxSurge: number; maxUnavailable: number };
+  /** Node constraints (`node.role==manager`, `node.labels.zone==a`): Swarm placement; Kubernetes maps node.labels to a nodeSelector. */
+  placement?: { constraints: string[] };
 }
 
 /** A secret object the driver materializes; immutable per version (a new version is a new object). */

@@ -54,6 +54,7 @@ export const Release = z.object({
 });
 export type Release = z.infer<typeof Release>;
 
+export type AppEnvironmentStatus = z.infer<typeof AppEnvironmentStatus>;
 export const AppEnvironmentStatus = z.object({
   environmentId: Id,
   environmentSlug: z.string(),

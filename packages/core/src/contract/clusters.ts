@@ -41,6 +41,14 @@ export const SwarmConnection = z
     sshPrivateKey: Pem.optional().describe("Private key for ssh:// endpoints (the host runs `docker system dial-stdio`)"),
     sshKnownHosts: z.string().max(64 * 1024).optional().describe("known_hosts lines for the SSH host; required unless insecureSkipHostKeyCheck"),
     insecureSkipHostKeyCheck: z.boolean().optional(),
+    router: z
+      .object({
+        caddyAdminUrl: z.url().max(2048).describe("Caddy's admin API (e.g. http://127.0.0.1:2019); Meridian configures app routes there"),
+        upstreamHost: z.string().max(253).optional().describe("Address Caddy reaches published task ports at (default: each task's node address)"),
+      })
+      .strict()
+      .optional()
+      .describe("The router app routes go through"),
   })
   .strict();
 export const ClusterConnectionInput = z.union([KubeconfigConnection, KubernetesDirectConnection, SwarmConnection]);
