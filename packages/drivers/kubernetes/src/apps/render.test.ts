@@ -102,6 +102,12 @@ describe("renderApp", () => {
     expect(dep.spec.template.spec.volumes).toBeUndefined();
   });
 
+  it("puts placement constraints into the pod spec", () => {
+    const spec = { ...slot("blue"), placement: { constraints: ["node.labels.zone==a"] } };
+    const dep = find(renderApp(desired({ slots: [spec], traffic: { blue: 100 } }), gateway), "Deployment", "web-blue");
+    expect(dep.spec.template.spec.nodeSelector).toEqual({ zone: "a" });
+  });
+
   it("gives a rollout room to move when the spec allows neither surge nor unavailability", () => {
     const dep = find(renderApp(desired({ slots: [slot("blue", { rolling: { maxSurge: 0, maxUnavailable: 0 } })], traffic: { blue: 100 } }), gateway), "Deployment", "web-blue");
     expect(dep.spec.strategy.rollingUpdate).toEqual({ maxSurge: 1, maxUnavailable: 0 });

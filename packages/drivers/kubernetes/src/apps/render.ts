@@ -11,6 +11,7 @@ import {
   tlsSecretName,
   volumeClaimName,
 } from "./names.js";
+import { renderPlacement } from "./placement.js";
 import { type RoutingOptions, activeSlot, renderRouting, servicePorts } from "./routing.js";
 
 /**
@@ -67,6 +68,9 @@ function replicasOf(s: SlotSpec, d: DesiredApp, opts: RenderOptions): number {
   return Math.min(a.max, Math.max(a.min, current));
 }
 
+/** SlotSpec.placement is newer than some engines that build slots; absent means anywhere. */
+const placementOf = (s: SlotSpec & { placement?: { constraints: string[] } }) => s.placement?.constraints ?? [];
+
 export function renderDeployment(d: DesiredApp, s: SlotSpec, opts: RenderOptions): Obj {
   const t = d.target;
   const release = releaseLabelValue(s.releaseId, s.releaseNumber);
@@ -101,6 +105,7 @@ export function renderDeployment(d: DesiredApp, s: SlotSpec, opts: RenderOptions
         spec: {
           // Service links put every Service of the namespace into the environment; apps get their config explicitly.
           enableServiceLinks: false,
+          ...renderPlacement(placementOf(s)),
           containers: [container],
           ...(s.volumes.length ? { volumes: s.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: volumeClaimName(t.app, v.name) } })) } : {}),
         },
