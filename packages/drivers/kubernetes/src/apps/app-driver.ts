@@ -111,7 +111,14 @@ export function createKubeAppDriver(http: KubeHttp, resolver: Resolver, ops: Ope
       // List items carry no kind, so objects are matched by the resource they were listed from.
       const wanted = new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`));
       // Claims hold data: a volume dropped from the spec keeps its claim until the app is deleted.
-      const stale = (await listOwned(t, await ownedKinds())).filter(({ res, obj }) => !wanted.has(`${res.kind}/${obj.metadata?.name}`) && !obj.metadata?.deletionTimestamp);
+      const owned = await listOwned(t, await ownedKinds());
+      const stale = owned.filter(({ res, obj }) => !wanted.has(`${res.kind}/${obj.metadata?.name}`) && !obj.metadata?.deletionTimestamp);
+      // Applying to an object that is being deleted changes it and then loses it: the slot would vanish afterwards.
+      const leaving = owned.filter(({ res, obj }) => wanted.has(`${res.kind}/${obj.metadata?.name}`) && obj.metadata?.deletionTimestamp);
+      if (leaving.length && !dryRun) {
+        const names = leaving.map(({ res, obj }) => `${res.kind} ${obj.metadata.name}`).join(", ");
+        throw new AppError("unavailable", `${names} of ${t.app} is still being removed; apply again once it is gone`);
+      }
       const results = await ops.applyObjects(objects, { dryRun, defaultNamespace: t.namespace });
       if (dryRun) return [...results, ...stale.map(({ res, obj }) => deletionResult(res, obj))];
       // A removed slot's Deployment goes in the foreground, so it is observed until its pods are gone.
