@@ -7,7 +7,7 @@ import { type Obj, containerName, releaseIdAnnotation } from "./names.js";
 const failingWaiting = new Set(["CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "RunContainerError"]);
 
 /** Why a pod is failing, or null when it is not. */
-export function podFailure(pod: Obj): string | null {
+function podFailure(pod: Obj): string | null {
   if (pod.metadata?.deletionTimestamp) return null;
   if (pod.status?.phase === "Failed") return `pod ${pod.metadata?.name} failed${pod.status?.reason ? ` (${pod.status.reason})` : ""}`;
   for (const c of (pod.status?.containerStatuses ?? []) as Obj[]) {

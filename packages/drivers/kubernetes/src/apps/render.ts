@@ -71,7 +71,7 @@ function replicasOf(s: SlotSpec, d: DesiredApp, opts: RenderOptions): number {
 /** SlotSpec.placement is newer than some engines that build slots; absent means anywhere. */
 const placementOf = (s: SlotSpec & { placement?: { constraints: string[] } }) => s.placement?.constraints ?? [];
 
-export function renderDeployment(d: DesiredApp, s: SlotSpec, opts: RenderOptions): Obj {
+function renderDeployment(d: DesiredApp, s: SlotSpec, opts: RenderOptions): Obj {
   const t = d.target;
   const release = releaseLabelValue(s.releaseId, s.releaseNumber);
   const labels = { ...appLabels(t, s.slot), [releaseLabel]: release };
@@ -115,7 +115,7 @@ export function renderDeployment(d: DesiredApp, s: SlotSpec, opts: RenderOptions
 }
 
 /** One Service per slot: the routers' backends, and how a slot is reached before it takes traffic. */
-export function renderSlotService(t: AppTarget, s: SlotSpec): Obj | null {
+function renderSlotService(t: AppTarget, s: SlotSpec): Obj | null {
   if (s.ports.length === 0) return null;
   return {
     apiVersion: "v1",
@@ -127,7 +127,7 @@ export function renderSlotService(t: AppTarget, s: SlotSpec): Obj | null {
 
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
 
-export function renderSecret(t: AppTarget, name: string, data: Record<string, string>): Obj {
+function renderSecret(t: AppTarget, name: string, data: Record<string, string>): Obj {
   return {
     apiVersion: "v1",
     kind: "Secret",
@@ -140,7 +140,7 @@ export function renderSecret(t: AppTarget, name: string, data: Record<string, st
 }
 
 /** Not immutable: a renewed certificate replaces the material under the same name the router already references. */
-export function renderTlsSecret(t: AppTarget, c: NonNullable<DesiredApp["certificates"]>[number]): Obj {
+function renderTlsSecret(t: AppTarget, c: NonNullable<DesiredApp["certificates"]>[number]): Obj {
   return {
     apiVersion: "v1",
     kind: "Secret",
@@ -151,7 +151,7 @@ export function renderTlsSecret(t: AppTarget, c: NonNullable<DesiredApp["certifi
 }
 
 /** One claim per volume, shared by both slots (ReadWriteOnce: both slots must land on the node that holds it). */
-export function renderVolumeClaims(d: DesiredApp): Obj[] {
+function renderVolumeClaims(d: DesiredApp): Obj[] {
   const sizes = new Map<string, string>();
   for (const s of d.slots) for (const v of s.volumes) if (!sizes.has(v.name)) sizes.set(v.name, v.size);
   return [...sizes].map(([name, size]) => ({
@@ -162,7 +162,7 @@ export function renderVolumeClaims(d: DesiredApp): Obj[] {
   }));
 }
 
-export function renderAutoscaler(d: DesiredApp): Obj | null {
+function renderAutoscaler(d: DesiredApp): Obj | null {
   const a = d.autoscaling;
   if (!a) return null;
   const t = d.target;

@@ -121,10 +121,6 @@ export function renderRouting(r: RoutingInput, o: RoutingOptions): Obj[] {
   return [service, ...(o.routing === "gateway" ? [renderHttpRoute(r, o)] : renderIngresses(r, o, active))];
 }
 
-/** Names of the routing objects a mode renders at most, so the others can be pruned. */
-export const routingObjectNames = (app: string, routing: RoutingOptions["routing"]) =>
-  routing === "gateway" ? [{ kind: "HTTPRoute", name: app }] : [{ kind: "Ingress", name: app }, { kind: "Ingress", name: canaryIngressName(app) }];
-
 /** Weights in percent (rounded), also when someone edited the objects to weights that do not sum to 100. */
 function toPercent(weights: Partial<Record<Slot, number>>): Partial<Record<Slot, number>> {
   const sum = Object.values(weights).reduce<number>((a, b) => a + (b ?? 0), 0);
