@@ -68,9 +68,6 @@ function replicasOf(s: SlotSpec, d: DesiredApp, opts: RenderOptions): number {
   return Math.min(a.max, Math.max(a.min, current));
 }
 
-/** SlotSpec.placement is newer than some engines that build slots; absent means anywhere. */
-const placementOf = (s: SlotSpec & { placement?: { constraints: string[] } }) => s.placement?.constraints ?? [];
-
 function renderDeployment(d: DesiredApp, s: SlotSpec, opts: RenderOptions): Obj {
   const t = d.target;
   const release = releaseLabelValue(s.releaseId, s.releaseNumber);
@@ -105,7 +102,7 @@ function renderDeployment(d: DesiredApp, s: SlotSpec, opts: RenderOptions): Obj 
         spec: {
           // Service links put every Service of the namespace into the environment; apps get their config explicitly.
           enableServiceLinks: false,
-          ...renderPlacement(placementOf(s)),
+          ...renderPlacement(s.placement?.constraints ?? []),
           containers: [container],
           ...(s.volumes.length ? { volumes: s.volumes.map((v) => ({ name: v.name, persistentVolumeClaim: { claimName: volumeClaimName(t.app, v.name) } })) } : {}),
         },
