@@ -2,6 +2,7 @@ import { ApiError } from "@meridian/client";
 import { AppError } from "@meridian/core";
 import { Command, CommanderError, Option } from "commander";
 import { registerApplyCommand } from "./commands/apply.js";
+import { registerAppCommands } from "./commands/apps.js";
 import { registerAuditCommands } from "./commands/audit.js";
 import { registerAuthCommands } from "./commands/auth.js";
 import { renameClusterAddFlags } from "./commands/cluster-add.js";
@@ -10,13 +11,16 @@ import { registerContextCommands } from "./commands/context.js";
 import { registerCreateCommands } from "./commands/create.js";
 import { registerDescribeCommand } from "./commands/describe.js";
 import { registerEnvCommands } from "./commands/envs.js";
+import { registerExportCommand } from "./commands/export.js";
 import { registerGetCommand } from "./commands/get.js";
 import { registerInviteCommands } from "./commands/invites.js";
 import { registerLogsCommand } from "./commands/logs.js";
 import { registerMemberCommands } from "./commands/members.js";
 import { registerOrgCommands } from "./commands/orgs.js";
 import { registerProjectCommands } from "./commands/projects.js";
+import { registerReleaseCommands } from "./commands/releases.js";
 import { registerRoleCommands } from "./commands/roles.js";
+import { registerSecretCommands } from "./commands/secrets.js";
 import { registerTeamCommands } from "./commands/teams.js";
 import { registerTokenCommands } from "./commands/tokens.js";
 import { registerUpCommand } from "./commands/up.js";
@@ -51,6 +55,10 @@ Examples:
   meridian clusters add prod --kubeconfig ~/.kube/config --context prod-admin
   meridian get pods -A --cluster prod && meridian logs deploy/web -n shop -f
   meridian apply -f web.yaml --dry-run && meridian scale deploy web --replicas 3
+  meridian apps create web --project shop --image registry.example.com/shop/web:1.4 --port 8080
+  meridian secrets set api-token --project shop < token.txt
+  meridian deploy web --project shop --env prod --strategy canary && meridian releases list web --project shop
+  meridian export web --project shop > web.yaml && meridian apply -f web.yaml
 
 Config: $MERIDIAN_CONFIG or \${XDG_CONFIG_HOME:-~/.config}/meridian/config.json. Env: MERIDIAN_SERVER, MERIDIAN_TOKEN,
 NO_COLOR, MERIDIAN_DEBUG=1 (stack traces). Exit codes: 0 ok, 1 error, 2 usage error.`,
@@ -74,6 +82,10 @@ NO_COLOR, MERIDIAN_DEBUG=1 (stack traces). Exit codes: 0 ok, 1 error, 2 usage er
   registerCreateCommands(program, env);
   registerWorkloadCommands(program, env);
   registerLogsCommand(program, env);
+  registerAppCommands(program, env);
+  registerReleaseCommands(program, env);
+  registerExportCommand(program, env);
+  registerSecretCommands(program, env);
   return program;
 }
 

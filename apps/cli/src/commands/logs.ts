@@ -6,6 +6,7 @@ import type { CliEnv } from "../config.js";
 import { CliError, UsageError } from "../errors.js";
 import { parsePositiveInt } from "../paging.js";
 import { type Runtime, withRuntime } from "../runtime.js";
+import { showAppLogs } from "./apps.js";
 
 interface LogsOptions {
   namespace?: string;
@@ -16,6 +17,9 @@ interface LogsOptions {
   since?: string;
   previous?: boolean;
   grep?: string;
+  project?: string;
+  env?: string;
+  slot?: string;
 }
 
 export function registerLogsCommand(program: Command, env: CliEnv): void {
@@ -30,16 +34,21 @@ export function registerLogsCommand(program: Command, env: CliEnv): void {
     .option("--since <age>", "only lines newer than this: 30s, 10m, 2h, 1d")
     .option("--previous", "the previous, terminated container")
     .option("--grep <text>", "only lines containing this text (case-insensitive)")
+    .option("-p, --project <project>", "app logs: the app's project (with app/NAME, or a bare NAME)")
+    .option("-e, --env <env>", "app logs: the environment")
+    .option("--slot <slot>", "app logs: blue or green only")
     .addHelpText(
       "after",
       `
 TARGET is KIND/NAME (deploy/web, swarmservice/api) or a NAME: a pod on Kubernetes, a service on Swarm.
 Lines are prefixed with [source] when they come from several pods, containers or tasks.
+app/NAME, or any NAME with --project, is a Meridian app: its logs in --env (same as \`meridian apps logs\`).
 
 Examples:
   meridian logs deploy/web -n shop --tail 100 -f
   meridian logs web-6d4f9-abcde -n shop -c sidecar --since 10m
-  meridian logs swarmservice/api --cluster swarm1 --grep error`,
+  meridian logs swarmservice/api --cluster swarm1 --grep error
+  meridian logs app/web --project shop --env prod -f`,
     )
     .action(withRuntime(env, showLogs));
 }
@@ -91,6 +100,13 @@ export function createLogPrinter(kind: string, write: (s: string) => void) {
 }
 
 async function showLogs(rt: Runtime, [target, maybeName]: string[], opts: LogsOptions): Promise<void> {
+  const appTarget = target?.startsWith("app/") ? target.slice(4) : target === "app" && maybeName ? maybeName : opts.project ? target : undefined;
+  if (appTarget !== undefined) {
+    const clusterOnly = [opts.namespace && "-n", opts.cluster && "--cluster", opts.container && "-c", opts.previous && "--previous", opts.grep && "--grep"].filter(Boolean);
+    if (clusterOnly.length > 0) throw new UsageError(`${clusterOnly.join(", ")} ${clusterOnly.length > 1 ? "are" : "is"} for cluster workloads, not apps`);
+    return showAppLogs(rt, appTarget, opts);
+  }
+  if (opts.env || opts.slot) throw new UsageError("--env and --slot are for app logs: give app/NAME and --project");
   const tail = parsePositiveInt("--tail", opts.tail);
   const since = parseSince(opts.since);
   const client = rt.getClient();
