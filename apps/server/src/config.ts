@@ -29,6 +29,9 @@ const Config = z.object({
   fastPasswordHashing: z.enum(["true", "false"]).default("false"),
   prometheusUrl: z.string().url().optional().describe("Prometheus that release analysis queries (PromQL gates)"),
   deployTimeoutSeconds: z.coerce.number().int().min(10).max(86_400).default(300).describe("How long a release step may wait for healthy replicas"),
+  buildRegistry: z.string().optional().describe("Registry git builds push to (host[:port]); builds are off without it"),
+  buildDockerHost: z.string().default("unix:///var/run/docker.sock").describe("Docker engine that runs builds"),
+  allowLocalGit: z.enum(["true", "false"]).default("false").describe("Accept local paths as git sources (tests, single-machine setups)"),
   insecureRegistries: z.string().default("").describe("Comma-separated registries spoken to over plain HTTP (loopback always is)"),
 });
 export type Config = Readonly<z.infer<typeof Config>>;
@@ -55,6 +58,9 @@ const envNames: Record<keyof z.infer<typeof Config>, string> = {
   prometheusUrl: "MERIDIAN_PROMETHEUS_URL",
   deployTimeoutSeconds: "MERIDIAN_DEPLOY_TIMEOUT_SECONDS",
   insecureRegistries: "MERIDIAN_INSECURE_REGISTRIES",
+  buildRegistry: "MERIDIAN_BUILD_REGISTRY",
+  buildDockerHost: "MERIDIAN_BUILD_DOCKER_HOST",
+  allowLocalGit: "MERIDIAN_ALLOW_LOCAL_GIT",
 };
 const secretKeys = new Set(["databaseUrl", "bootstrapPassword", "smtpUrl", "masterKey"]);
 

@@ -5,8 +5,11 @@ import { createDatabase, type Database, type EmbeddedPostgresHandle, migrate, st
 import { createAccessService } from "./access/access-service.js";
 import { createAppHandlers } from "./apps/app-handlers.js";
 import { createReleaseEngine } from "./apps/release-engine.js";
-import { createReleaseHandlers } from "./apps/release-handlers.js";
+import { createReleaseHandlers, deployBuiltImage } from "./apps/release-handlers.js";
 import { createSecretHandlers } from "./apps/secret-handlers.js";
+import { createBuildHandlers } from "./builds/build-handlers.js";
+import { createBuildRunner } from "./builds/build-runner.js";
+import { parseDockerHost } from "./builds/docker-engine.js";
 import { createBindingHandlers } from "./access/bindings.js";
 import { createRoleHandlers } from "./access/roles.js";
 import { createAuditHandlers } from "./audit/audit-handlers.js";
@@ -116,6 +119,17 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
       deployTimeoutSeconds: config.deployTimeoutSeconds,
     });
     const insecureRegistries = config.insecureRegistries.split(",").map((s) => s.trim()).filter(Boolean);
+    const releaseDeps = { engine, envelope, driverFor, insecureRegistries };
+    const builds = config.buildRegistry
+      ? createBuildRunner({
+          db,
+          engine: parseDockerHost(config.buildDockerHost),
+          registry: config.buildRegistry,
+          allowLocalGit: config.allowLocalGit === "true",
+          log: (level, msg, extra) => log(level, msg, extra),
+          deploy: (build, environmentId, strategy, image, digest) => deployBuiltImage(db, releaseDeps, build, environmentId, strategy, image, digest),
+        })
+      : null;
     const cookieSecure = (ctx: RequestContext) => (config.cookieSecure === "auto" ? ctx.reply.request.protocol === "https" : config.cookieSecure === "true");
     const handlers: Handlers = {
       ...createIdentityHandlers({ auth, access, passwords, throttle: createLoginThrottle(), dummyHash: await passwords.hash(randomBytes(16).toString("hex")), cookieSecure }),
@@ -132,7 +146,8 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
       ...createInventoryHandlers({ store, loadCluster }),
       ...createResourceHandlers({ manager, store }),
       ...createAppHandlers({ engine, driverFor }),
-      ...createReleaseHandlers({ engine, envelope, driverFor, insecureRegistries }),
+      ...createReleaseHandlers({ ...releaseDeps, builds }),
+      ...createBuildHandlers({ runner: builds, envelope, publicUrl }),
       ...createSecretHandlers({ envelope }),
     };
     const app = await buildApp({
@@ -154,6 +169,7 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
     await app.listen({ port: config.port, host: config.host });
     await manager.start();
     engine.start();
+    await builds?.start();
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
     const runRetention = () =>
@@ -173,6 +189,7 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
       async stop() {
         shuttingDown = true;
         clearInterval(retentionTimer);
+        await builds?.stop();
         await engine.stop();
         await manager.stop();
         await app.close();

@@ -1,13 +1,13 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { AppError, type AppSpec, type ClusterDriver, desiredForStep, effectiveStrategy, planSteps, resolveEnvironmentSpec, type Strategy } from "@meridian/core";
-import type { Queryable } from "@meridian/db";
+import { AppError, type AppSpec, type Build, type ClusterDriver, desiredForStep, effectiveStrategy, planSteps, resolveEnvironmentSpec, type Strategy } from "@meridian/core";
+import type { Database, Queryable } from "@meridian/db";
 import type { Handlers, RequestContext } from "../http/context.js";
 import { requireActor, requireOrg } from "../http/context.js";
 import { respondWithLogLines } from "../http/ndjson-logs.js";
 import type { Envelope } from "../secrets/envelope.js";
 import { type AppRow, getAppRow } from "./app-records.js";
 import { type DeploymentRow, loadDeployment, loadState, materializeSecrets, plannedOf, slotSpecOf, targetOf } from "./deployment-state.js";
-import { resolveImageDigest } from "./image-digest.js";
+import { imageName, resolveImageDigest } from "./image-digest.js";
 import type { ReleaseEngine } from "./release-engine.js";
 import { findOpenRelease, getReleaseByNumber, insertRelease, listReleaseRows, type ReleaseRow, type SecretPin, specOf, toRelease } from "./release-records.js";
 import { resolveSecrets } from "./secret-store.js";
@@ -19,23 +19,29 @@ export interface ReleaseHandlerDeps {
   envelope: Envelope;
   driverFor(clusterId: string): ClusterDriver;
   insecureRegistries: readonly string[];
+  builds: BuildQueue | null;
 }
 
-interface EnvRow {
+/** What deploys from git need of the build runner (apps/server/src/builds). */
+export interface BuildQueue {
+  enqueue(ctx: RequestContext, app: AppRow, req: { ref: string; deployTo: { environmentId: string; strategy: Strategy | null }[]; trigger: "manual" | "webhook" }): Promise<Build>;
+}
+
+export interface EnvRow {
   id: string;
   slug: string;
   name: string;
   project_slug: string;
 }
 
-async function getEnv(db: Queryable, environmentId: string): Promise<EnvRow> {
+export async function getEnv(db: Queryable, environmentId: string): Promise<EnvRow> {
   const r = await db.query<EnvRow>("SELECT e.id, e.slug, e.name, p.slug AS project_slug FROM environments e JOIN projects p ON p.id = e.project_id WHERE e.id = $1", [environmentId]);
   if (!r.rows[0]) throw new AppError("not_found", "environment not found");
   return r.rows[0];
 }
 
 /** The deployment row of the app in the environment, created from the environment's cluster binding on first deploy. */
-async function ensureDeployment(ctx: RequestContext, app: AppRow, env: EnvRow): Promise<DeploymentRow> {
+async function ensureDeployment(ctx: DeployCtx, app: AppRow, env: EnvRow): Promise<DeploymentRow> {
   const existing = await loadDeployment(ctx.db, app.id, env.id);
   if (existing) return existing;
   const t = await ctx.db.query<{ cluster_id: string; namespace: string }>("SELECT cluster_id, namespace FROM cluster_targets WHERE environment_id = $1 ORDER BY created_at, id LIMIT 1", [env.id]);
@@ -67,7 +73,7 @@ async function pinSecrets(db: Queryable, orgId: string, projectId: string, env: 
 }
 
 /** Claims the app's route hosts for this environment; a host+path another app routes is refused without naming it. */
-async function claimRoutes(ctx: RequestContext, app: AppRow, env: EnvRow, spec: AppSpec): Promise<void> {
+async function claimRoutes(ctx: DeployCtx, app: AppRow, env: EnvRow, spec: AppSpec): Promise<void> {
   for (const r of spec.routes) {
     const taken = await ctx.db.query<{ org_id: string; app_id: string; environment_id: string }>("SELECT org_id, app_id, environment_id FROM app_domains WHERE host = $1 AND path = $2", [r.host, r.path]);
     const owner = taken.rows[0];
@@ -86,6 +92,75 @@ async function claimRoutes(ctx: RequestContext, app: AppRow, env: EnvRow, spec: 
   }
 }
 
+/** What deploying needs of a request: its transaction, clock and after-commit hook (builds supply their own). */
+export type DeployCtx = Pick<RequestContext, "db" | "now" | "afterCommit">;
+
+export interface DeployInput {
+  image: string;
+  /** Known digest (a build's push), so the registry isn't asked again. */
+  imageDigest: string | null;
+  strategy?: Strategy;
+  dryRun?: boolean;
+  userId: string | null;
+  userName: string;
+}
+
+/** Validates and records a deploy of an image (or previews it): secrets pinned, target bound, routes claimed, digest pinned. */
+export async function createDeployRelease(ctx: DeployCtx, deps: Pick<ReleaseHandlerDeps, "engine" | "envelope" | "driverFor" | "insecureRegistries">, app: AppRow, env: EnvRow, input: DeployInput) {
+  const base = resolveEnvironmentSpec(specOf({ spec: app.spec } as ReleaseRow), env.slug);
+  const spec: AppSpec = input.strategy ? { ...base, strategy: input.strategy } : base;
+  const secretVersions = await pinSecrets(ctx.db, app.org_id, app.project_id, env, spec);
+  const d = await ensureDeployment(ctx, app, env);
+  const digest = input.imageDigest ? { pinned: `${imageName(input.image)}@${input.imageDigest}`, digest: input.imageDigest, warning: null } : await resolveImageDigest(input.image, { insecureRegistries: deps.insecureRegistries });
+  const strategy: Strategy = spec.strategy;
+  if (input.dryRun) {
+    const driver = deps.driverFor(d.cluster_id);
+    const { state, rows } = await loadState(ctx.db, d);
+    const draft = { id: "preview", number: 0, kind: "deploy", rollback_of: null, spec, image: digest.pinned, secret_versions: secretVersions, app_id: app.id, environment_id: env.id } as unknown as ReleaseRow;
+    const planned = await plannedOf(ctx.db, draft, app.slug);
+    const steps = planSteps(effectiveStrategy(strategy, state.active !== null), spec);
+    const secrets = await materializeSecrets(ctx.db, deps.envelope, app.org_id, app.slug, [...rows, draft]);
+    const finalState = desiredForStep({ target: targetOf(d), state, release: planned, strategy, steps, step: steps.length, toSlot: slotSpecOf, secrets });
+    return { release: null, preview: await driver.applyApp(finalState, { dryRun: true }) };
+  }
+  await claimRoutes(ctx, app, env, spec);
+  const rel = await insertRelease(ctx.db, {
+    orgId: app.org_id,
+    appId: app.id,
+    environmentId: env.id,
+    spec,
+    image: digest.pinned,
+    imageDigest: digest.digest,
+    secretVersions,
+    strategy,
+    kind: "deploy",
+    rollbackOf: null,
+    reason: digest.warning ?? "",
+    userId: input.userId,
+    userName: input.userName,
+    now: ctx.now,
+  });
+  ctx.afterCommit(() => void deps.engine.kick(app.id, env.id));
+  return { release: toRelease(rel), preview: null };
+}
+
+/** A build's pushed image becomes a release in one environment, as the build's author, in its own transaction. */
+export async function deployBuiltImage(db: Database, deps: Pick<ReleaseHandlerDeps, "engine" | "envelope" | "driverFor" | "insecureRegistries">, build: { org_id: string; app_id: string; created_by: string | null; created_by_name: string }, environmentId: string, strategy: Strategy | null, image: string, digest: string): Promise<number> {
+  const pending: (() => void | Promise<void>)[] = [];
+  const number = await db.transaction(async (tx) => {
+    const a = await tx.query<{ project_id: string; slug: string }>("SELECT project_id, slug FROM apps WHERE id = $1", [build.app_id]);
+    const row = a.rows[0];
+    if (!row) throw new AppError("not_found", "the app was deleted");
+    const app = await getAppRow(tx, build.org_id, row.project_id, row.slug);
+    const env = await getEnv(tx, environmentId);
+    const ctx: DeployCtx = { db: tx, now: new Date(), afterCommit: (fn) => pending.push(fn) };
+    const out = await createDeployRelease(ctx, deps, app, env, { image, imageDigest: digest, strategy: strategy ?? undefined, userId: build.created_by, userName: build.created_by_name });
+    return out.release?.number as number;
+  });
+  for (const fn of pending) await fn();
+  return number;
+}
+
 export function createReleaseHandlers(deps: ReleaseHandlerDeps): ReleaseHandlers {
   const audit = (ctx: RequestContext, app: AppRow, env: EnvRow, summary: Record<string, unknown>) => {
     ctx.audit.target = { type: "app", id: app.id, name: `${app.slug}@${env.slug}` };
@@ -100,51 +175,25 @@ export function createReleaseHandlers(deps: ReleaseHandlerDeps): ReleaseHandlers
   return {
     async deployApp(ctx, { params, body }) {
       const org = requireOrg(ctx);
-      const actor = requireActor(ctx);
       const app = await getAppRow(ctx.db, org.id, params.projectId, params.app);
       const env = await getEnv(ctx.db, params.environmentId);
-      const base = resolveEnvironmentSpec(specOf({ spec: app.spec } as ReleaseRow), env.slug);
-      const spec: AppSpec = body.strategy ? { ...base, strategy: body.strategy } : base;
-      if (body.ref || !("image" in spec.source) && !body.image) {
-        throw new AppError("invalid_input", "this app builds from git: building images is not available in this version; deploy an image with --image");
+      const spec = resolveEnvironmentSpec(specOf({ spec: app.spec } as ReleaseRow), env.slug);
+      const fromGit = body.ref !== undefined || (!body.image && !("image" in spec.source));
+      if (fromGit) {
+        if (body.dryRun) throw new AppError("invalid_input", "a dry run needs an image: a git deploy builds first (deploy with --image to preview)");
+        if (!("git" in spec.source)) throw new AppError("invalid_input", "--ref needs an app with a git source");
+        // Everything a release needs is checked now, so a build doesn't run for a deploy that can't happen.
+        await pinSecrets(ctx.db, org.id, app.project_id, env, spec);
+        await ensureDeployment(ctx, app, env);
+        if (!deps.builds) throw new AppError("invalid_input", "this Meridian has no build engine: set MERIDIAN_BUILD_REGISTRY (and MERIDIAN_BUILD_DOCKER_HOST) to build from git");
+        const build = await deps.builds.enqueue(ctx, app, { ref: body.ref ?? spec.source.git.ref, deployTo: [{ environmentId: env.id, strategy: body.strategy ?? null }], trigger: "manual" });
+        audit(ctx, app, env, { build: build.number, ref: build.ref });
+        return { release: null, preview: null, build };
       }
       const image = body.image ?? (spec.source as { image: string }).image;
-      const secretVersions = await pinSecrets(ctx.db, org.id, app.project_id, env, spec);
-      const d = await ensureDeployment(ctx, app, env);
-      const digest = await resolveImageDigest(image, { insecureRegistries: deps.insecureRegistries });
-      const strategy: Strategy = spec.strategy;
-      if (body.dryRun) {
-        const driver = deps.driverFor(d.cluster_id);
-        const { state, rows } = await loadState(ctx.db, d);
-        const draft = { ...({} as ReleaseRow), id: "preview", number: 0, kind: "deploy" as const, rollback_of: null, spec, image: digest.pinned, secret_versions: secretVersions, app_id: app.id, environment_id: env.id } as ReleaseRow;
-        const planned = await plannedOf(ctx.db, draft, app.slug);
-        const steps = planSteps(effectiveStrategy(strategy, state.active !== null), spec);
-        const secrets = await materializeSecrets(ctx.db, deps.envelope, org.id, app.slug, [...rows, draft]);
-        const finalState = desiredForStep({ target: targetOf(d), state, release: planned, strategy, steps, step: steps.length, toSlot: slotSpecOf, secrets });
-        const preview = await driver.applyApp(finalState, { dryRun: true });
-        audit(ctx, app, env, { dryRun: true, image: digest.pinned });
-        return { release: null, preview };
-      }
-      await claimRoutes(ctx, app, env, spec);
-      const rel = await insertRelease(ctx.db, {
-        orgId: org.id,
-        appId: app.id,
-        environmentId: env.id,
-        spec,
-        image: digest.pinned,
-        imageDigest: digest.digest,
-        secretVersions,
-        strategy,
-        kind: "deploy",
-        rollbackOf: null,
-        reason: digest.warning ?? "",
-        userId: actor.userId,
-        userName: actor.username,
-        now: ctx.now,
-      });
-      audit(ctx, app, env, { release: rel.number, image: digest.pinned, strategy: strategy.type });
-      ctx.afterCommit(() => void deps.engine.kick(app.id, env.id));
-      return { release: toRelease(rel), preview: null };
+      const out = await createDeployRelease(ctx, deps, app, env, { image, strategy: body.strategy, dryRun: body.dryRun, imageDigest: null, userId: requireActor(ctx).userId, userName: requireActor(ctx).username });
+      audit(ctx, app, env, out.release ? { release: out.release.number, image: out.release.image, strategy: out.release.strategy.type } : { dryRun: true, image });
+      return { ...out, build: null };
     },
     async rollbackApp(ctx, { params, body }) {
       const org = requireOrg(ctx);

@@ -21,6 +21,12 @@ export interface AppDeps extends RouteDeps {
   isShuttingDown(): boolean;
 }
 
+const rawBodies = new WeakMap<object, string>();
+/** The exact text of a request's JSON body. */
+export function rawBodyOf(req: { raw: object }): string | undefined {
+  return rawBodies.get(req.raw);
+}
+
 /** Builds the Fastify app: middleware order, error mapping, health, metrics, docs, web UI and every route. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -33,6 +39,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 200 },
   });
   await app.register(fastifyCookie);
+  // JSON bodies are parsed by Fastify's own parser (prototype-poisoning checks included); the text is kept for
+  // routes that verify a signature over the exact bytes (push webhooks).
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (req, body, done) => {
+    rawBodies.set(req.raw, body as string);
+    parseJson(req, body as string, done);
+  });
 
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-request-id", req.id);

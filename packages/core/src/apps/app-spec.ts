@@ -23,10 +23,17 @@ export const ImageReference = z
 const Quantity = z.string().max(32).regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|M|G|T)?$/, "a quantity such as 250m, 0.5, 128Mi or 1Gi");
 const Duration = z.string().max(16).regex(/^[0-9]+(ms|s|m|h)$/, "a duration such as 30s, 5m or 1h");
 
+/** A branch, tag or commit; never something git could read as an option. */
+export const GitRef = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9._/-]*$/, "a branch, tag or commit (letters, digits, '.', '_', '/', '-'; not starting with '-')")
+  .refine((r) => !r.includes("..") && !r.endsWith(".lock") && !r.endsWith("/"), "not a valid git ref");
 export const GitSource = z
   .object({
     url: z.string().min(1).max(2048).describe("Repository URL (https://, ssh:// or a local path in tests)"),
-    ref: z.string().min(1).max(255).default("main").describe("Branch, tag or commit"),
+    ref: GitRef.default("main").describe("Branch, tag or commit"),
     dockerfile: z.string().min(1).max(255).default("Dockerfile"),
     context: z.string().min(1).max(255).default("."),
   })

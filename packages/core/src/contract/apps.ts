@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppName, AppSpec, ImageReference, Strategy } from "../apps/app-spec.js";
+import { AppName, AppSpec, GitRef, ImageReference, Strategy } from "../apps/app-spec.js";
 import { ApplyResultSchema } from "./clusters.js";
 import { Description, Id, Timestamp } from "./common.js";
 import { EnvironmentParams, OrgParams, ProjectParams } from "./orgs.js";
@@ -100,13 +100,55 @@ export const PutAppResult = App.extend({ created: z.boolean() });
 export const DeployBody = z
   .object({
     image: ImageReference.optional().describe("Deploy this image instead of the spec's"),
-    ref: z.string().min(1).max(255).optional().describe("Git ref to build (git sources)"),
+    ref: GitRef.optional().describe("Git ref to build (git sources)"),
     strategy: Strategy.optional().describe("Override the spec's strategy for this deploy"),
     dryRun: z.boolean().default(false).describe("Only show what would change"),
   })
   .strict()
   .refine((b) => !(b.image && b.ref), "give an image or a ref, not both");
-export const DeployResult = z.object({ release: Release.nullable(), preview: ApplyResultSchema.shape.results.nullable() });
+export const Build = z.object({
+  id: Id,
+  appId: Id,
+  number: z.number().int(),
+  ref: z.string(),
+  commit: z.string().nullable(),
+  image: z.string().nullable(),
+  digest: z.string().nullable(),
+  state: z.enum(["queued", "running", "succeeded", "failed"]),
+  reason: z.string(),
+  trigger: z.enum(["manual", "webhook"]),
+  /** Releases created once the image was pushed: environment and release number. */
+  releases: z.array(z.object({ environmentId: Id, number: z.number().int().nullable(), error: z.string().nullable() })),
+  createdBy: z.string(),
+  createdAt: Timestamp,
+  startedAt: Timestamp.nullable(),
+  finishedAt: Timestamp.nullable(),
+});
+export type Build = z.infer<typeof Build>;
+export const BuildParams = AppParams.extend({ number: z.coerce.number().int().min(1) });
+export const BuildLogsQuery = z.object({ follow: z.stringbool().default(false) });
+
+export const DeployResult = z.object({
+  release: Release.nullable(),
+  preview: ApplyResultSchema.shape.results.nullable(),
+  /** Set when the deploy builds from git first; releases follow once the image is pushed. */
+  build: Build.nullable(),
+});
+
+export const PutWebhookBody = z.object({ environments: z.array(Id).min(1).max(20).describe("Environments a push deploys to") }).strict();
+export const WebhookInfo = z.object({
+  url: z.string(),
+  /** The HMAC-SHA256 secret, shown only when created or rotated. */
+  secret: z.string().nullable(),
+  environments: z.array(Id),
+  createdAt: Timestamp,
+});
+export const HookParams = z.object({ appId: Id });
+export const PushEvent = z
+  .object({ ref: z.string().max(255), after: z.string().max(64).optional() })
+  .passthrough()
+  .describe("GitHub/Gitea/GitLab-style push payload: ref (refs/heads/main) and the new commit");
+export const HookResult = z.object({ build: Build.nullable(), ignored: z.string().nullable() });
 
 export const RollbackBody = z.object({ to: z.number().int().min(1).describe("Release number to go back to") }).strict();
 export const ListReleasesQuery = z.object({
