@@ -115,6 +115,12 @@ export interface ClusterDriver {
   sampleTraffic(target: AppTarget): Promise<TrafficSample[] | null>;
   /** CPU use of each running replica of a slot, in percent of its CPU limit or request (Meridian's autoscaler). */
   sampleCpu(target: AppTarget, slot: Slot): Promise<number[]>;
+  /**
+   * Answers `GET http://<host><path>` with `body` through the runtime's router, ahead of the app's own routes
+   * (ACME HTTP-01 and Meridian's domain verification); body null stops answering. Runtimes whose router Meridian
+   * does not configure throw invalid_input saying so.
+   */
+  serveChallenge(target: AppTarget, host: string, path: string, body: string | null): Promise<void>;
   /** Removes every object of the app (and its routes). Idempotent. */
   deleteApp(target: AppTarget): Promise<void>;
   /** Lines of all replicas of the app (or one slot). Ends when the signal aborts. */

@@ -167,3 +167,19 @@ export function stateAfterSuccess(state: DeploymentState, release: PlannedReleas
   if (effective.type === "bluegreen") return { activeSlot: slot, active: release, idle: state.active, replicas: null };
   return { activeSlot: slot, active: release, idle: null, replicas: null };
 }
+
+/** The desired state between releases: the serving release with all traffic, blue/green's previous one kept idle. */
+export function desiredSteady(i: Pick<DesiredInput, "target" | "state" | "toSlot" | "secrets">): DesiredApp | null {
+  const { state } = i;
+  if (!state.active) return null;
+  const slots = [i.toSlot(state.active, state.activeSlot, state.replicas ?? state.active.spec.replicas)];
+  if (state.idle) slots.push(i.toSlot(state.idle, otherSlot(state.activeSlot), state.idle.spec.replicas));
+  return {
+    target: i.target,
+    slots,
+    traffic: state.idle ? { [state.activeSlot]: 100, [otherSlot(state.activeSlot)]: 0 } : { [state.activeSlot]: 100 },
+    routes: routesOf(state.active.spec),
+    autoscaling: autoscalingOf(state.active.spec, state.activeSlot),
+    secrets: i.secrets,
+  };
+}

@@ -205,6 +205,11 @@ export function createKubeAppDriver(http: KubeHttp, resolver: Resolver, ops: Ope
       return out;
     },
 
+    async serveChallenge() {
+      // Meridian does not run a router inside Kubernetes clusters; the ingress controller or Gateway owns port 80.
+      throw new AppError("invalid_input", "Meridian cannot answer HTTP challenges on Kubernetes: upload the domain's certificate, or let cert-manager issue it (the Ingress/Gateway then serves it)");
+    },
+
     async deleteApp(t) {
       assertTarget(t);
       const owned = await listOwned(t, [...(await ownedKinds()), claims]);
