@@ -13,6 +13,7 @@ import "./styles/shell.css";
 import "./styles/components.css";
 import "./styles/clusters.css";
 import "./styles/policy.css";
+import "./styles/apps.css";
 
 applyTheme();
 

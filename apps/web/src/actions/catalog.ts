@@ -1,5 +1,6 @@
 import type { ApiToken, Environment, Invitation, Me, Member, Organization, Permission, Project, Role, RoleBinding, Session, Team } from "@meridian/core";
 import { api } from "../api/client";
+import { createAppAction } from "./app-catalog";
 import { createPolicyAction } from "./cluster-catalog";
 import type { Action, GlobalAction } from "./registry";
 
@@ -19,6 +20,8 @@ function nav(id: string, label: string, rest: string, shortcut: string, keywords
 /** Commands without a target: the palette lists them, shortcuts trigger them, toolbars render them. */
 export const globalActions = {
   goProjects: nav("projects", "projects", "projects", "g p"),
+  // App permissions are usually granted per project: no `requires`, the page shows what the caller may read.
+  goApps: nav("apps", "apps", "apps", "g d", "deployments releases services"),
   goClusters: nav("clusters", "clusters", "clusters", "g c", "kubernetes swarm nodes health", "cluster:read"),
   // Workload reads can be granted per project, which the org-scope roles here cannot show: no `requires`.
   goResources: nav("resources", "resources", "resources", "g w", "inventory workloads pods deployments services kubectl get"),
@@ -32,6 +35,7 @@ export const globalActions = {
   goProfile: { id: "nav.profile", label: "Go to profile", section: "Navigate", shortcut: "g u", keywords: "account password", perform: (ctx) => ctx.navigate("/me/profile") },
   goSessions: { id: "nav.sessions", label: "Go to sessions", section: "Navigate", shortcut: "g s", keywords: "devices logins", perform: (ctx) => ctx.navigate("/me/sessions") },
   createProject: { id: "project.create", label: "Create project", section: "Create", shortcut: "c p", requires: "project:create", perform: (ctx) => ctx.open({ kind: "create-project" }) },
+  createApp: createAppAction,
   connectCluster: { id: "cluster.create", label: "Connect cluster", section: "Create", shortcut: "c c", keywords: "kubernetes kubeconfig swarm docker add", requires: "cluster:create", perform: (ctx) => ctx.open({ kind: "connect-cluster" }) },
   createPolicy: createPolicyAction,
   applyYaml: { id: "resource.apply", label: "Apply YAML", section: "Clusters", keywords: "kubectl apply manifest deploy", needsOrg: true, perform: (ctx) => ctx.navigate(orgPath(ctx, "apply")) },

@@ -18,13 +18,15 @@ export function apiKey<K extends RouteId>(id: K, input?: CallInput<Routes[K]>): 
 export function useApiQuery<K extends RouteId>(
   id: K,
   input: CallInput<Routes[K]>,
-  opts: { enabled?: boolean; refetchInterval?: number } = {},
+  opts: { enabled?: boolean; refetchInterval?: number | false | ((data: RouteResponse<Routes[K]> | undefined) => number | false) } = {},
 ) {
+  const every = opts.refetchInterval;
   return useQuery({
     queryKey: apiKey(id, input),
     queryFn: () => api.call(id, input),
     enabled: opts.enabled,
-    refetchInterval: opts.refetchInterval,
+    // A function sees the latest answer: poll faster while something runs (a release), slower when idle.
+    refetchInterval: typeof every === "function" ? (q) => every(q.state.data as RouteResponse<Routes[K]> | undefined) : every,
   });
 }
 

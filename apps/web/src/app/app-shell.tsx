@@ -13,6 +13,7 @@ import { pickOrg, rememberOrg, useMe } from "./session";
 
 const navItems = [
   { label: "Projects", rest: "projects", action: globalActions.goProjects, icon: "▦" },
+  { label: "Apps", rest: "apps", action: globalActions.goApps, icon: "◫" },
   { label: "Clusters", rest: "clusters", action: globalActions.goClusters, icon: "⬡" },
   { label: "Resources", rest: "resources", action: globalActions.goResources, icon: "▤" },
   { label: "Teams", rest: "teams", action: globalActions.goTeams, icon: "◎" },

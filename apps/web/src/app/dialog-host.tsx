@@ -16,6 +16,10 @@ const ConnectClusterDialog = lazy(() => import("../dialogs/connect-cluster-dialo
 const EditClusterDialog = lazy(() => import("../dialogs/cluster-dialogs").then((m) => ({ default: m.EditClusterDialog })));
 const AddTargetDialog = lazy(() => import("../dialogs/cluster-dialogs").then((m) => ({ default: m.AddTargetDialog })));
 const ScaleDialog = lazy(() => import("../dialogs/cluster-dialogs").then((m) => ({ default: m.ScaleDialog })));
+// App dialogs (wizard, deploy with diff and progress, secret values) load with their first use too.
+const CreateAppDialog = lazy(() => import("../dialogs/create-app-dialog").then((m) => ({ default: m.CreateAppDialog })));
+const DeployDialog = lazy(() => import("../dialogs/deploy-dialog").then((m) => ({ default: m.DeployDialog })));
+const SecretDialog = lazy(() => import("../dialogs/secret-dialog").then((m) => ({ default: m.SecretDialog })));
 const PolicyDialog = lazy(() => import("../dialogs/policy-dialog").then((m) => ({ default: m.PolicyDialog })));
 
 export function DialogHost({ dialog, palette, actions, close, closePalette }: OverlayState & { close: () => void; closePalette: () => void; actions: GlobalAction[] }) {
@@ -73,6 +77,12 @@ function DialogFor({ dialog: d, close, actions }: { dialog: NonNullable<OverlayS
       return <ScaleDialog item={d.item} onClose={close} />;
     case "create-policy":
       return <PolicyDialog clusterId={d.clusterId} namespace={d.namespace} onClose={close} />;
+    case "create-app":
+      return <CreateAppDialog projectId={d.projectId} onClose={close} />;
+    case "deploy-app":
+      return <DeployDialog app={d.app} environmentId={d.environmentId} onClose={close} />;
+    case "set-secret":
+      return <SecretDialog projectId={d.projectId} name={d.name} scope={d.scope} environmentId={d.environmentId} onClose={close} />;
     case "shortcuts-help":
       return (
         <Dialog title="Keyboard shortcuts" onClose={close} wide>

@@ -1,4 +1,4 @@
-import type { AuditVerifyResult, Cluster, Environment, InventoryItemView, Member, Project, Role, Team } from "@meridian/core";
+import type { App, AuditVerifyResult, Cluster, Environment, InventoryItemView, Member, Project, Role, Team } from "@meridian/core";
 
 /** Every dialog an action can open; the dialog host renders the matching component. */
 export type DialogRequest =
@@ -26,4 +26,7 @@ export type DialogRequest =
   | { kind: "add-cluster-target"; cluster: Cluster }
   | { kind: "scale-resource"; item: InventoryItemView }
   | { kind: "create-policy"; clusterId?: string; namespace?: string }
+  | { kind: "create-app"; projectId?: string }
+  | { kind: "deploy-app"; app: App; environmentId: string }
+  | { kind: "set-secret"; projectId: string; name?: string; scope?: "organization" | "project" | "environment"; environmentId?: string }
   | { kind: "shortcuts-help" };

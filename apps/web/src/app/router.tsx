@@ -1,4 +1,5 @@
 import { createRootRoute, createRoute, createRouter, Link, lazyRouteComponent, Navigate, Outlet, useParams } from "@tanstack/react-router";
+import { parseAppSearch, parseAppsSearch } from "../apps/search";
 import { parseApplySearch, parseLogsSearch, parseResourceSearch, parseResourcesSearch } from "../clusters/search";
 import { parseAuditSearch } from "../pages/audit-actions";
 import { AuditPage } from "../pages/audit-page";
@@ -66,6 +67,14 @@ const resourceRoute = createRoute({
 const logsRoute = createRoute({ getParentRoute: () => orgRoute, path: "/clusters/$clusterId/logs", validateSearch: parseLogsSearch, component: lazyRouteComponent(() => import("../pages/logs-page"), "LogsPage") });
 const resourcesRoute = createRoute({ getParentRoute: () => orgRoute, path: "/resources", validateSearch: parseResourcesSearch, component: lazyRouteComponent(() => import("../pages/resources-page"), "ResourcesPage") });
 const applyRoute = createRoute({ getParentRoute: () => orgRoute, path: "/apply", validateSearch: parseApplySearch, component: lazyRouteComponent(() => import("../pages/apply-page"), "ApplyPage") });
+// Apps: the list, and one app's page (environments, history, logs, spec, env & secrets, domains) by project id and name.
+const appsRoute = createRoute({ getParentRoute: () => orgRoute, path: "/apps", validateSearch: parseAppsSearch, component: lazyRouteComponent(() => import("../pages/apps-page"), "AppsPage") });
+const appRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: "/apps/$projectId/$app",
+  validateSearch: parseAppSearch,
+  component: lazyRouteComponent(() => import("../pages/app-detail-page"), "AppDetailPage"),
+});
 const settingsRoute = createRoute({ getParentRoute: () => orgRoute, path: "/settings", component: SettingsPage });
 const profileRoute = createRoute({ getParentRoute: () => shellRoute, path: "/me/profile", component: ProfilePage });
 const sessionsRoute = createRoute({ getParentRoute: () => shellRoute, path: "/me/sessions", component: SessionsPage });
@@ -79,6 +88,8 @@ const routeTree = rootRoute.addChildren([
       orgIndexRoute,
       projectsRoute,
       projectRoute,
+      appsRoute,
+      appRoute,
       clustersRoute,
       clusterRoute,
       resourceRoute,

@@ -56,16 +56,18 @@ export function splitMatches(text: string, q: string): { text: string; match: bo
 
 export type LogStatus = "connecting" | "streaming" | "ended" | "error";
 export type LogsInput = CallInput<Routes["streamLogs"]>;
+/** Both log routes answer the same JSON lines: a cluster object's (streamLogs) and an app's replicas' (streamAppLogs). */
+export type LogsRequest = { route: "streamLogs"; input: LogsInput } | { route: "streamAppLogs"; input: CallInput<Routes["streamAppLogs"]> };
 
 /** Keeps the browser responsive on chatty workloads: older lines are dropped past this many. */
 export const maxLogLines = 50_000;
 
 /**
- * Reads streamLogs as NDJSON through fetch's ReadableStream. Lines are buffered and handed to React ten
+ * Reads a log route as NDJSON through fetch's ReadableStream. Lines are buffered and handed to React ten
  * times a second; changing the input restarts the stream and unmounting cancels it (which closes the HTTP
  * request, so the server stops following).
  */
-export function useLogStream(input: LogsInput | null): { lines: LogEntry[]; status: LogStatus; error: unknown; dropped: number } {
+export function useLogStream(input: LogsRequest | null): { lines: LogEntry[]; status: LogStatus; error: unknown; dropped: number } {
   const [lines, setLines] = useState<LogEntry[]>([]);
   const [status, setStatus] = useState<LogStatus>("connecting");
   const [error, setError] = useState<unknown>(null);
@@ -94,7 +96,7 @@ export function useLogStream(input: LogsInput | null): { lines: LogEntry[]; stat
     const timer = setInterval(flush, 100);
     (async () => {
       try {
-        const res = await api.raw("streamLogs", current);
+        const res = current.route === "streamLogs" ? await api.raw("streamLogs", current.input) : await api.raw("streamAppLogs", current.input);
         if (cancelled) {
           await res.body?.cancel();
           return;

@@ -1,7 +1,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { memo, type ReactNode, useEffect, useMemo, useRef, useState } from "react";
 import { useActionContext } from "../actions/action-context";
-import { type LogEntry, type LogsInput, sourceSlot, splitMatches, useLogStream } from "../clusters/logs";
+import { type LogEntry, type LogsRequest, sourceSlot, splitMatches, useLogStream } from "../clusters/logs";
 import { Button } from "../ui/button";
 import { Alert, ErrorState } from "../ui/feedback";
 import { Checkbox } from "../ui/form";
@@ -18,31 +18,72 @@ const sinces = [
 const LINE = 20;
 
 /**
- * Logs of a pod/task, or merged over a workload's replicas: streamed, filtered and highlighted as you type,
- * virtualized (50,000 lines stay smooth), following the end until you scroll up.
+ * Logs of a pod/task, or merged over a workload's replicas, with the container and previous-container choices.
  */
 export function LogView({ clusterId, kind, namespace, name, containers, container: initialContainer }: { clusterId: string; kind: string; namespace?: string; name: string; containers: string[]; container?: string }) {
   const ctx = useActionContext();
-  const [follow, setFollow] = useState(true);
   const [previous, setPrevious] = useState(false);
+  const [container, setContainer] = useState(initialContainer ?? "");
+  const request = (o: LogOptions): LogsRequest => ({
+    route: "streamLogs",
+    input: {
+      params: { orgId: ctx.orgId ?? "", clusterId },
+      query: {
+        kind,
+        name,
+        ...(namespace ? { namespace } : {}),
+        ...(container ? { container } : {}),
+        follow: o.follow ? "true" : "false",
+        previous: previous ? "true" : "false",
+        ...(o.tail ? { tail: Number(o.tail) } : {}),
+        ...(o.since ? { since: Number(o.since) } : {}),
+      },
+    },
+  });
+  return (
+    <LogPanel
+      name={name}
+      request={request}
+      leading={
+        containers.length > 1 ? (
+          <label className="inline-field">
+            <span>Container</span>
+            <select className="input" value={container} onChange={(e) => setContainer(e.currentTarget.value)}>
+              <option value="">Default</option>
+              {containers.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null
+      }
+      trailing={<Checkbox label="Previous container" checked={previous} onChange={setPrevious} title="Logs of the last terminated container (after a crash)" />}
+    />
+  );
+}
+
+export interface LogOptions {
+  follow: boolean;
+  /** Lines to start with ("" = everything). */
+  tail: string;
+  /** Seconds back ("" = all time). */
+  since: string;
+}
+
+/**
+ * A log stream's view: streamed, filtered and highlighted as you type, virtualized (50,000 lines stay smooth),
+ * following the end until you scroll up. The caller builds the request from the common options and may add
+ * its own controls before (`leading`) and after (`trailing`) them.
+ */
+export function LogPanel({ name, request, leading, trailing }: { name: string; request: (o: LogOptions) => LogsRequest; leading?: ReactNode; trailing?: ReactNode }) {
+  const [follow, setFollow] = useState(true);
   const [tail, setTail] = useState<string>("500");
   const [since, setSince] = useState<string>("");
-  const [container, setContainer] = useState(initialContainer ?? "");
   const [q, setQ] = useState("");
   const needle = useDebounced(q, 150);
-  const input: LogsInput = {
-    params: { orgId: ctx.orgId ?? "", clusterId },
-    query: {
-      kind,
-      name,
-      ...(namespace ? { namespace } : {}),
-      ...(container ? { container } : {}),
-      follow: follow ? "true" : "false",
-      previous: previous ? "true" : "false",
-      ...(tail ? { tail: Number(tail) } : {}),
-      ...(since ? { since: Number(since) } : {}),
-    },
-  };
+  const input = request({ follow, tail, since });
   const { lines, status, error, dropped } = useLogStream(input);
   const shown = useMemo(() => (needle ? lines.filter((l) => l.line.toLowerCase().includes(needle.toLowerCase()) || l.source.toLowerCase().includes(needle.toLowerCase())) : lines), [lines, needle]);
   const multiSource = useMemo(() => new Set(lines.slice(0, 2000).map((l) => l.source)).size > 1, [lines]);
@@ -69,19 +110,7 @@ export function LogView({ clusterId, kind, namespace, name, containers, containe
   return (
     <div className="log-view">
       <div className="log-toolbar">
-        {containers.length > 1 ? (
-          <label className="inline-field">
-            <span>Container</span>
-            <select className="input" value={container} onChange={(e) => setContainer(e.currentTarget.value)}>
-              <option value="">Default</option>
-              {containers.map((c) => (
-                <option key={c} value={c}>
-                  {c}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
+        {leading}
         <label className="inline-field">
           <span>Tail</span>
           <select className="input" value={tail} onChange={(e) => setTail(e.currentTarget.value)}>
@@ -103,7 +132,7 @@ export function LogView({ clusterId, kind, namespace, name, containers, containe
           </select>
         </label>
         <Checkbox label="Follow" checked={follow} onChange={setFollow} />
-        <Checkbox label="Previous container" checked={previous} onChange={setPrevious} title="Logs of the last terminated container (after a crash)" />
+        {trailing}
         <input type="search" className="input search log-search" placeholder="Filter lines" aria-label="Filter log lines" value={q} onChange={(e) => setQ(e.currentTarget.value)} />
       </div>
       {error ? <ErrorState error={error} /> : null}
