@@ -32,6 +32,11 @@ const Config = z.object({
   buildRegistry: z.string().optional().describe("Registry git builds push to (host[:port]); builds are off without it"),
   buildDockerHost: z.string().default("unix:///var/run/docker.sock").describe("Docker engine that runs builds"),
   allowLocalGit: z.enum(["true", "false"]).default("false").describe("Accept local paths as git sources (tests, single-machine setups)"),
+  acmeDirectory: z.string().url().optional().describe("ACME directory certificates are issued from (e.g. Let's Encrypt); off without it"),
+  acmeEmail: z.string().optional(),
+  acmeCaFile: z.string().optional().describe("PEM root the ACME directory's TLS is signed by, when private (Pebble, an internal CA)"),
+  dnsServer: z.string().optional().describe("DNS server (host:port) for domain ownership checks; the system resolver otherwise"),
+  httpChallengePort: z.coerce.number().int().min(1).max(65535).default(80).describe("Port the router answers HTTP challenges on"),
   insecureRegistries: z.string().default("").describe("Comma-separated registries spoken to over plain HTTP (loopback always is)"),
 });
 export type Config = Readonly<z.infer<typeof Config>>;
@@ -59,6 +64,11 @@ const envNames: Record<keyof z.infer<typeof Config>, string> = {
   deployTimeoutSeconds: "MERIDIAN_DEPLOY_TIMEOUT_SECONDS",
   insecureRegistries: "MERIDIAN_INSECURE_REGISTRIES",
   buildRegistry: "MERIDIAN_BUILD_REGISTRY",
+  acmeDirectory: "MERIDIAN_ACME_DIRECTORY",
+  acmeEmail: "MERIDIAN_ACME_EMAIL",
+  acmeCaFile: "MERIDIAN_ACME_CA_FILE",
+  dnsServer: "MERIDIAN_DNS_SERVER",
+  httpChallengePort: "MERIDIAN_HTTP_CHALLENGE_PORT",
   buildDockerHost: "MERIDIAN_BUILD_DOCKER_HOST",
   allowLocalGit: "MERIDIAN_ALLOW_LOCAL_GIT",
 };

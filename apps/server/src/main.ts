@@ -8,6 +8,9 @@ import { createReleaseEngine } from "./apps/release-engine.js";
 import { createReleaseHandlers, deployBuiltImage } from "./apps/release-handlers.js";
 import { createSecretHandlers } from "./apps/secret-handlers.js";
 import { createBuildHandlers } from "./builds/build-handlers.js";
+import { createDomainHandlers } from "./domains/domain-handlers.js";
+import { createDomainService } from "./domains/domain-service.js";
+import { createLookup } from "./domains/lookup.js";
 import { createBuildRunner } from "./builds/build-runner.js";
 import { parseDockerHost } from "./builds/docker-engine.js";
 import { createBindingHandlers } from "./access/bindings.js";
@@ -117,6 +120,17 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
       log: (level, msg, extra) => log(level, msg, extra),
       prometheusUrl: config.prometheusUrl ?? null,
       deployTimeoutSeconds: config.deployTimeoutSeconds,
+      certificatesFor: (orgId, appId, envId) => domains.certificatesFor(db, orgId, appId, envId),
+    });
+    const domains = createDomainService({
+      db,
+      envelope,
+      lookup: createLookup(config.dnsServer ?? null),
+      driverFor,
+      resync: (appId, envId) => engine.resync(appId, envId),
+      acme: config.acmeDirectory ? { directoryUrl: config.acmeDirectory, email: config.acmeEmail ?? null, caFile: config.acmeCaFile ?? null } : null,
+      httpChallengePort: config.httpChallengePort,
+      log: (level, msg, extra) => log(level, msg, extra),
     });
     const insecureRegistries = config.insecureRegistries.split(",").map((s) => s.trim()).filter(Boolean);
     const releaseDeps = { engine, envelope, driverFor, insecureRegistries };
@@ -148,6 +162,7 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
       ...createAppHandlers({ engine, driverFor }),
       ...createReleaseHandlers({ ...releaseDeps, builds }),
       ...createBuildHandlers({ runner: builds, envelope, publicUrl }),
+      ...createDomainHandlers({ domains }),
       ...createSecretHandlers({ envelope }),
     };
     const app = await buildApp({
@@ -170,6 +185,7 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
     await manager.start();
     engine.start();
     await builds?.start();
+    await domains.start();
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
     const runRetention = () =>
@@ -189,6 +205,7 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
       async stop() {
         shuttingDown = true;
         clearInterval(retentionTimer);
+        await domains.stop();
         await builds?.stop();
         await engine.stop();
         await manager.stop();

@@ -6,6 +6,7 @@ import {
   type DesiredApp,
   desiredForRollback,
   desiredForStep,
+  desiredSteady,
   effectiveStrategy,
   isAppError,
   type PlannedRelease,
@@ -38,6 +39,8 @@ export interface ReleaseEngineDeps {
   prometheusUrl: string | null;
   deployTimeoutSeconds: number;
   tickMs?: number;
+  /** TLS certificates of the app's domains (issued or uploaded), keys decrypted, for every applied state. */
+  certificatesFor?(orgId: string, appId: string, environmentId: string): Promise<NonNullable<DesiredApp["certificates"]>>;
 }
 
 interface KeyState {
@@ -114,6 +117,11 @@ export function createReleaseEngine(deps: ReleaseEngineDeps) {
     s.lastSlots = slotsHash;
   }
 
+  async function withCertificates(desired: DesiredApp, d: DeploymentRow): Promise<DesiredApp> {
+    const certificates = deps.certificatesFor ? await deps.certificatesFor(d.org_id, d.app_id, d.environment_id) : [];
+    return certificates.length > 0 ? { ...desired, certificates } : desired;
+  }
+
   async function observe(driver: ClusterDriver, d: DeploymentRow, s: KeyState): Promise<AppObservation> {
     const o = await driver.observeApp(targetOf(d));
     s.observation = o;
@@ -124,7 +132,8 @@ export function createReleaseEngine(deps: ReleaseEngineDeps) {
   async function finishFailed(rel: ReleaseRow, d: DeploymentRow, state: DeploymentState, stateRows: ReleaseRow[], driver: ClusterDriver, s: KeyState, why: string, final: "rolled_back" | "aborted"): Promise<void> {
     const db = deps.db;
     const secrets = await materializeSecrets(db, deps.envelope, d.org_id, d.app_slug, stateRows);
-    const back = desiredForRollback({ target: targetOf(d), state, toSlot: slotSpecOf, secrets });
+    const rolled = desiredForRollback({ target: targetOf(d), state, toSlot: slotSpecOf, secrets });
+    const back = rolled ? await withCertificates(rolled, d) : null;
     let reason: string;
     let outcome: "rolled_back" | "aborted" | "failed" = final;
     if (back) {
@@ -148,7 +157,7 @@ export function createReleaseEngine(deps: ReleaseEngineDeps) {
     const db = deps.db;
     let rel = await findOpenRelease(db, appId, envId);
     if (!rel) {
-      keys.get(keyOf(appId, envId)) && (s.releaseId = null);
+      s.releaseId = null;
       return;
     }
     const d = await loadDeployment(db, appId, envId);
@@ -193,7 +202,7 @@ export function createReleaseEngine(deps: ReleaseEngineDeps) {
     const secrets = await materializeSecrets(db, deps.envelope, d.org_id, d.app_slug, [...stateRows, rel]);
     const step = rel.steps[rel.step];
     if (!step) return;
-    const desired = desiredForStep({ target, state, release: planned, strategy, steps: rel.steps, step: rel.step, toSlot: slotSpecOf, secrets });
+    const desired = await withCertificates(desiredForStep({ target, state, release: planned, strategy, steps: rel.steps, step: rel.step, toSlot: slotSpecOf, secrets }), d);
     try {
       await apply(driver, desired, s);
     } catch (err) {
@@ -357,6 +366,30 @@ export function createReleaseEngine(deps: ReleaseEngineDeps) {
       return () => listeners.delete(fn);
     },
     stepLatencies: () => [...stepLatencies],
+    /**
+     * Applies the app's steady state again (a certificate was issued, the autoscaler changed replicas). While a
+     * release runs, its next tick does it instead.
+     */
+    async resync(appId: string, envId: string): Promise<void> {
+      const k = keyOf(appId, envId);
+      const s = stateOf(k);
+      if (await findOpenRelease(deps.db, appId, envId)) {
+        s.lastApplied = null;
+        s.lastSlots = null;
+        await kick(appId, envId);
+        return;
+      }
+      const d = await loadDeployment(deps.db, appId, envId);
+      if (!d) return;
+      const { state, rows } = await loadState(deps.db, d);
+      const secrets = await materializeSecrets(deps.db, deps.envelope, d.org_id, d.app_slug, rows);
+      const steady = desiredSteady({ target: targetOf(d), state, toSlot: slotSpecOf, secrets });
+      if (!steady) return;
+      const desired = await withCertificates(steady, d);
+      await deps.driverFor(d.cluster_id).applyApp(desired, { dryRun: false });
+      s.lastApplied = hashDesired(desired);
+      s.lastSlots = hashDesired({ ...desired, traffic: {} });
+    },
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
@@ -365,7 +398,3 @@ export function createReleaseEngine(deps: ReleaseEngineDeps) {
   };
 }
 export type ReleaseEngine = ReturnType<typeof createReleaseEngine>;
-
-export function assertDriverError(err: unknown): never {
-  throw isAppError(err) ? err : new AppError("unavailable", (err as Error).message);
-}

@@ -192,6 +192,34 @@ describe("apps on Kubernetes", () => {
     expect(await names("deployment", "other")).toEqual([]);
   });
 
+  it("serves an uploaded certificate from a TLS Secret, refuses one for another host, and says why verification fails", async () => {
+    const { items } = await admin.client.call("listAppDomains", { params: appParams("web") });
+    expect(items.map((d) => d.host)).toEqual([`${ns}.example.test`]);
+    const domain = items[0] as (typeof items)[number];
+    expect(domain.verification.dnsRecord).toMatchObject({ type: "TXT", name: `_meridian-challenge.${ns}.example.test` });
+    const checked = await admin.client.call("verifyAppDomain", { params: { ...appParams("web"), domainId: domain.id } });
+    expect(checked.verification.verified).toBe(false);
+    expect(checked.verification.lastError).toMatch(/cannot answer HTTP challenges on Kubernetes/);
+    const dir = await mkdtemp(join(tmpdir(), "meridian-cert-"));
+    const selfSigned = async (host: string) => {
+      await run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "30", "-subj", `/CN=${host}`, "-addext", `subjectAltName=DNS:${host}`, "-keyout", join(dir, "k.pem"), "-out", join(dir, "c.pem")]);
+      return { certificatePem: await readFile(join(dir, "c.pem"), "utf8"), privateKeyPem: await readFile(join(dir, "k.pem"), "utf8") };
+    };
+    const wrong = await errorOf(admin.client.call("uploadDomainCertificate", { params: { ...appParams("web"), domainId: domain.id }, body: await selfSigned("other.example.test") }));
+    expect(wrong?.status).toBe(400);
+    expect(wrong?.message).toMatch(/not .*example\.test/);
+    const ok = await admin.client.call("uploadDomainCertificate", { params: { ...appParams("web"), domainId: domain.id }, body: await selfSigned(`${ns}.example.test`) });
+    expect(ok.certificate).toMatchObject({ state: "uploaded", lastError: null });
+    expect(new Date(ok.certificate.notAfter as string).getTime()).toBeGreaterThan(Date.now());
+    const tls = await waitFor("TLS secret", async () => {
+      const list = await kjson<{ items: { type: string; data: Record<string, string> }[] }>("-n", ns, "get", "secret", "-l", "meridian.dev/app=web");
+      return list.items.find((x) => x.type === "kubernetes.io/tls") ?? null;
+    });
+    expect(Buffer.from(tls.data["tls.crt"] as string, "base64").toString()).toContain("BEGIN CERTIFICATE");
+    expect(JSON.stringify(await admin.client.call("listAppDomains", { params: appParams("web") }))).not.toContain("PRIVATE KEY");
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it("deleting the app removes every object it made", async () => {
     await admin.client.call("deleteApp", { params: appParams("web") });
     await waitFor("objects gone", async () => (await names("all", "web")).length === 0 && (await names("secret", "web")).length === 0);

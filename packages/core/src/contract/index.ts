@@ -7,3 +7,4 @@ export * from "./identity.js";
 export * from "./orgs.js";
 export * from "./routes.js";
 export * from "./apps.js";
+export * from "./domains.js";

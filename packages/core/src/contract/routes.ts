@@ -3,6 +3,7 @@ import * as A from "./access.js";
 import * as Ap from "./apps.js";
 import * as Au from "./audit.js";
 import * as C from "./clusters.js";
+import * as D from "./domains.js";
 import { listQuery, OkResult, page } from "./common.js";
 import { defineRoute as r } from "./define-route.js";
 import * as I from "./identity.js";
@@ -132,6 +133,10 @@ export const routes = {
   putAppWebhook: r({ method: "PUT", path: `${org}/projects/:projectId/apps/:app/webhook`, tag: "builds", summary: "Create or rotate the app's push webhook; answers its secret once", auth: { kind: "permission", permission: "app:deploy" }, params: Ap.AppParams, body: Ap.PutWebhookBody, response: Ap.WebhookInfo, audit: "app.webhook.put" }),
   deleteAppWebhook: r({ method: "DELETE", path: `${org}/projects/:projectId/apps/:app/webhook`, tag: "builds", summary: "Remove the app's push webhook", auth: { kind: "permission", permission: "app:deploy" }, params: Ap.AppParams, response: OkResult, audit: "app.webhook.delete" }),
   receivePushHook: r({ method: "POST", path: `${base}/hooks/apps/:appId`, tag: "builds", summary: "Push webhook (signed: X-Hub-Signature-256 or X-Meridian-Signature = sha256=HMAC of the body): builds the pushed commit and deploys it", auth: { kind: "public" }, params: Ap.HookParams, body: Ap.PushEvent, response: Ap.HookResult, status: 202, audit: "app.webhook.push" }),
+  listAppDomains: r({ method: "GET", path: `${org}/projects/:projectId/apps/:app/domains`, tag: "domains", summary: "The app's routed domains with ownership verification and certificate status", auth: { kind: "permission", permission: "app:read" }, params: Ap.AppParams, live: true, response: z.object({ items: z.array(D.Domain) }) }),
+  verifyAppDomain: r({ method: "POST", path: `${org}/projects/:projectId/apps/:app/domains/:domainId/verify`, tag: "domains", summary: "Check ownership now (DNS TXT record, else the HTTP challenge through the router); a certificate follows when ACME is configured", auth: { kind: "permission", permission: "app:update" }, params: D.DomainParams, response: D.Domain, audit: "domain.verify" }),
+  issueDomainCertificate: r({ method: "POST", path: `${org}/projects/:projectId/apps/:app/domains/:domainId/certificate`, tag: "domains", summary: "Issue (or renew) the domain's certificate through ACME now", auth: { kind: "permission", permission: "app:update" }, params: D.DomainParams, response: D.Domain, audit: "domain.certificate.issue" }),
+  uploadDomainCertificate: r({ method: "PUT", path: `${org}/projects/:projectId/apps/:app/domains/:domainId/certificate`, tag: "domains", summary: "Use your own certificate for the domain (the key is encrypted at rest)", auth: { kind: "permission", permission: "app:update" }, params: D.DomainParams, body: D.UploadCertificateBody, response: D.Domain, audit: "domain.certificate.upload" }),
   streamAppLogs: r({ method: "GET", path: `${org}/projects/:projectId/environments/:environmentId/apps/:app/logs`, tag: "apps", summary: "Logs of every replica of the app in an environment, as JSON lines {source,time,line}", auth: { kind: "permission", permission: "app:logs" }, params: Ap.AppEnvParams, query: Ap.AppLogsQuery, response: z.string(), produces: ["application/x-ndjson"] }),
 
   // secrets (values are write-only)
