@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { createDatabase, type Database, type EmbeddedPostgresHandle, migrate, startEmbeddedPostgres } from "@meridian/db";
 import { createAccessService } from "./access/access-service.js";
 import { createAppHandlers } from "./apps/app-handlers.js";
+import { createAutoscaler } from "./apps/autoscaler.js";
 import { createReleaseEngine } from "./apps/release-engine.js";
 import { createReleaseHandlers, deployBuiltImage } from "./apps/release-handlers.js";
 import { createSecretHandlers } from "./apps/secret-handlers.js";
@@ -122,6 +123,7 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
       deployTimeoutSeconds: config.deployTimeoutSeconds,
       certificatesFor: (orgId, appId, envId) => domains.certificatesFor(db, orgId, appId, envId),
     });
+    const autoscaler = createAutoscaler({ db, driverFor, resync: (appId, envId) => engine.resync(appId, envId), intervalSeconds: config.autoscaleIntervalSeconds, log: (level, msg, extra) => log(level, msg, extra) });
     const domains = createDomainService({
       db,
       envelope,
@@ -186,6 +188,7 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
     engine.start();
     await builds?.start();
     await domains.start();
+    autoscaler.start();
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
     const runRetention = () =>
@@ -205,6 +208,7 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
       async stop() {
         shuttingDown = true;
         clearInterval(retentionTimer);
+        autoscaler.stop();
         await domains.stop();
         await builds?.stop();
         await engine.stop();
