@@ -269,7 +269,12 @@ export function createReleaseEngine(deps: ReleaseEngineDeps) {
       notify(appId, envId);
       return;
     }
-    if (!done) return;
+    if (!done) {
+      // Waiting on the cluster (replicas, router): look again soon rather than at the next loop pass, so a
+      // release is reported done within ~100 ms of the cluster getting there.
+      if (step.kind !== "pause" && step.kind !== "verify") setTimeout(() => void kick(appId, envId), 100).unref();
+      return;
+    }
     const steps = rel.steps.map((st, i): ReleaseStep => (i === rel.step ? { ...st, status: "done", finishedAt: now.toISOString() } : st));
     const next = rel.step + 1;
     if (next < steps.length) {
