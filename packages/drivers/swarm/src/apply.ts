@@ -7,7 +7,7 @@ import { updateService } from "./operations.js";
 
 type Log = (msg: string, extra?: object) => void;
 
-async function findService(client: DockerClient, name: string): Promise<DockerService | undefined> {
+export async function findService(client: DockerClient, name: string): Promise<DockerService | undefined> {
   try {
     const service = await client.requestJson<DockerService>({ path: `/services/${encodeURIComponent(name)}` });
     // The engine also matches id prefixes; only an exact name is "this service".
@@ -35,22 +35,47 @@ async function resolveImage(client: DockerClient, image: string, current: string
   return image;
 }
 
+/**
+ * With pendingRefs, a missing network or secret is one the caller creates before the real apply (a dry run of
+ * a new app): its name stands in for the id in the diff instead of failing.
+ */
+interface ApplyOptions {
+  dryRun: boolean;
+  pendingRefs?: boolean;
+}
+
 /** Service specs store networks by id; names are looked up so a re-apply compares equal. */
-async function resolveNetworks(client: DockerClient, names: string[] | undefined): Promise<string[] | undefined> {
+async function resolveNetworks(client: DockerClient, names: string[] | undefined, pendingRefs: boolean): Promise<string[] | undefined> {
   if (names === undefined) return undefined;
   const ids: string[] = [];
   for (const name of names) {
     try {
       ids.push((await client.requestJson<{ Id: string }>({ path: `/networks/${encodeURIComponent(name)}` })).Id);
     } catch (error) {
-      if (error instanceof AppError && error.code === "not_found") throw new AppError("invalid_input", `network ${name} not found`);
-      throw error;
+      if (error instanceof AppError && error.code === "not_found") {
+        if (pendingRefs) ids.push(name);
+        else throw new AppError("invalid_input", `network ${name} not found`);
+      } else throw error;
     }
   }
   return ids;
 }
 
-async function applyOne(client: DockerClient, desired: MeridianServiceSpec, dryRun: boolean, log: Log): Promise<ApplyResult> {
+/** Secrets are referenced by id and name; only an exact name counts (the engine also matches id prefixes). */
+async function resolveSecrets(client: DockerClient, refs: MeridianServiceSpec["secrets"], pendingRefs: boolean): Promise<Record<string, string> | undefined> {
+  if (refs === undefined || refs.length === 0) return undefined;
+  const found = await client.requestJson<{ ID: string; Spec?: { Name?: string } }[]>({ path: "/secrets", query: { filters: { name: refs.map((r) => r.source) } } });
+  const ids: Record<string, string> = {};
+  for (const { source } of refs) {
+    const id = found.find((s) => s.Spec?.Name === source)?.ID;
+    if (id !== undefined) ids[source] = id;
+    else if (!pendingRefs) throw new AppError("invalid_input", `secret ${source} not found`);
+  }
+  return ids;
+}
+
+async function applyOne(client: DockerClient, desired: MeridianServiceSpec, opts: ApplyOptions, log: Log): Promise<ApplyResult> {
+  const { dryRun } = opts;
   const current = await findService(client, desired.name);
   const namespace = desired.namespace ?? null;
   const base = { kind: "SwarmService", namespace, name: desired.name };
@@ -60,7 +85,9 @@ async function applyOne(client: DockerClient, desired: MeridianServiceSpec, dryR
     throw new AppError("conflict", `SwarmService ${desired.name} already exists ${currentStack ? `in stack ${currentStack}` : "outside any stack"}`);
   }
   const image = await resolveImage(client, desired.image, current?.Spec?.TaskTemplate?.ContainerSpec?.Image, log);
-  const resolved = { image, networkIds: await resolveNetworks(client, desired.networks) };
+  const pending = opts.pendingRefs === true && dryRun;
+  const secretIds = await resolveSecrets(client, desired.secrets, pending);
+  const resolved = { image, networkIds: await resolveNetworks(client, desired.networks, pending), ...(secretIds && { secretIds }) };
   const after = mergeServiceSpec(current?.Spec, desired, resolved);
   if (current && isSameSpec(current.Spec, after)) return { ...base, action: "unchanged", diff: "" };
   const diff = diffServiceSpecs(desired.name, current?.Spec, after);
@@ -79,6 +106,11 @@ async function applyOne(client: DockerClient, desired: MeridianServiceSpec, dryR
 export async function applyServiceSpecs(client: DockerClient, yaml: string, opts: { dryRun: boolean; defaultNamespace?: string }, log: Log): Promise<ApplyResult[]> {
   const specs = parseServiceSpecs(yaml, opts.defaultNamespace);
   const results: ApplyResult[] = [];
-  for (const spec of specs) results.push(await applyOne(client, spec, opts.dryRun, log));
+  for (const spec of specs) results.push(await applyOne(client, spec, { dryRun: opts.dryRun }, log));
   return results;
+}
+
+/** One spec already in Meridian's shape (the app driver renders them), through the same path as YAML. */
+export function applyServiceSpec(client: DockerClient, spec: MeridianServiceSpec, opts: ApplyOptions, log: Log): Promise<ApplyResult> {
+  return applyOne(client, spec, opts, log);
 }

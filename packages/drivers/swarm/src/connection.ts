@@ -1,5 +1,6 @@
 import type { ClusterConnection, InventoryHandle } from "@meridian/core";
 import { applyServiceSpecs } from "./apply.js";
+import { type SwarmAppOptions, createSwarmAppDriver } from "./apps/app-driver.js";
 import { createDockerClient } from "./docker-client.js";
 import type { SwarmConnectionConfig } from "./endpoint.js";
 import { type InventoryTimings, startSwarmInventory } from "./inventory.js";
@@ -12,6 +13,10 @@ export interface SwarmConnectionOptions {
   log?: (msg: string, extra?: object) => void;
   /** Inventory timings (debounce, resync, backoff); the defaults suit production. */
   inventory?: Partial<InventoryTimings>;
+  /** Caddy, the router of Meridian's apps; without it, apps with routes are refused at apply time. */
+  router?: SwarmAppOptions["router"];
+  /** Placement constraints for every app slot's service (e.g. the testbed pins them to the manager). */
+  appConstraints?: string[];
 }
 
 /**
@@ -23,8 +28,11 @@ export function createSwarmConnection(config: SwarmConnectionConfig, opts: Swarm
   const client = createDockerClient(config);
   const inventories = new Set<InventoryHandle>();
 
+  const apps = createSwarmAppDriver(client, { ...(opts.router && { router: opts.router }), ...(opts.appConstraints && { constraints: opts.appConstraints }) }, log);
+
   return {
     runtime: "swarm",
+    apps,
     probe: (signal) => probeSwarm(client, signal),
     startInventory(sink) {
       const handle = startSwarmInventory(client, sink, log, opts.inventory);

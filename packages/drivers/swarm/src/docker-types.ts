@@ -93,7 +93,15 @@ export interface DockerTask {
   ServiceID?: string;
   Slot?: number;
   NodeID?: string;
-  Status?: { Timestamp?: string; State?: string; Message?: string; Err?: string; ContainerStatus?: { ContainerID?: string; ExitCode?: number } };
+  Status?: {
+    Timestamp?: string;
+    State?: string;
+    Message?: string;
+    Err?: string;
+    ContainerStatus?: { ContainerID?: string; ExitCode?: number };
+    /** Host-mode ports as published for this task (the host port Docker picked). */
+    PortStatus?: { Ports?: PortConfig[] };
+  };
   DesiredState?: string;
 }
 

@@ -11,6 +11,16 @@ import { type ServiceSpec, stackLabel } from "./docker-types.js";
 const Quantity = z.union([z.number().nonnegative(), z.string().trim().min(1)]);
 const Duration = z.union([z.number().nonnegative(), z.string().regex(/^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/, "a duration such as 10s, 1m30s or 500ms")]);
 const ResourceAmounts = z.object({ cpu: Quantity.optional(), memory: Quantity.optional() }).strict();
+const UpdateConfig = z
+  .object({
+    parallelism: z.number().int().min(0).optional(),
+    delay: Duration.optional(),
+    failureAction: z.enum(["pause", "continue", "rollback"]).optional(),
+    monitor: Duration.optional(),
+    maxFailureRatio: z.number().min(0).max(1).optional(),
+    order: z.enum(["stop-first", "start-first"]).optional(),
+  })
+  .strict();
 const Name = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/, "letters, digits, '.', '_' and '-', at most 63");
 
 export const MeridianServiceSpec = z
@@ -28,8 +38,10 @@ export const MeridianServiceSpec = z
       .array(
         z
           .object({
-            published: z.number().int().min(1).max(65535),
+            /** Left out: Docker picks a free host port per task (several replicas on one node, no routing mesh). */
+            published: z.number().int().min(1).max(65535).optional(),
             target: z.number().int().min(1).max(65535),
+            name: z.string().min(1).max(63).optional(),
             protocol: z.enum(["tcp", "udp", "sctp"]).optional(),
           })
           .strict(),
@@ -38,17 +50,33 @@ export const MeridianServiceSpec = z
     command: z.array(z.string()).optional(),
     args: z.array(z.string()).optional(),
     resources: z.object({ limits: ResourceAmounts.optional(), reservations: ResourceAmounts.optional() }).strict().optional(),
-    updateConfig: z
+    updateConfig: UpdateConfig.optional(),
+    /** How Swarm rolls back (after a failed update with failureAction rollback, or on request). */
+    rollbackConfig: UpdateConfig.optional(),
+    restartPolicy: z
       .object({
-        parallelism: z.number().int().min(0).optional(),
+        condition: z.enum(["none", "on-failure", "any"]).optional(),
         delay: Duration.optional(),
-        failureAction: z.enum(["pause", "continue", "rollback"]).optional(),
-        monitor: Duration.optional(),
-        maxFailureRatio: z.number().min(0).max(1).optional(),
-        order: z.enum(["stop-first", "start-first"]).optional(),
+        maxAttempts: z.number().int().min(0).optional(),
+        window: Duration.optional(),
       })
       .strict()
       .optional(),
+    /** Container health check; Swarm counts a task as running only once it passes, and replaces it when it fails. */
+    healthcheck: z
+      .object({
+        test: z.array(z.string()).min(1),
+        interval: Duration.optional(),
+        timeout: Duration.optional(),
+        retries: z.number().int().min(0).optional(),
+        startPeriod: Duration.optional(),
+      })
+      .strict()
+      .optional(),
+    /** Swarm secrets by name, mounted as files (/run/secrets/<target>, default the name). */
+    secrets: z.array(z.object({ source: Name, target: z.string().min(1).optional() }).strict()).optional(),
+    /** Named volumes (created on each node by the local driver). */
+    mounts: z.array(z.object({ source: Name, target: z.string().regex(/^\//, "an absolute path") }).strict()).optional(),
     networks: z.array(z.string().min(1)).optional(),
     constraints: z.array(z.string().min(1)).optional(),
   })
@@ -137,22 +165,46 @@ function toResources(amounts: z.infer<typeof ResourceAmounts> | undefined, field
  * The engine fills every UpdateConfig field on write (Monitor 5s, FailureAction pause …), so Meridian
  * writes them all, with the docker CLI's defaults, and a re-apply compares equal.
  */
-function toUpdateConfig(update: MeridianServiceSpec["updateConfig"] = {}): Record<string, unknown> {
+function toUpdateConfig(update: MeridianServiceSpec["updateConfig"] = {}, defaultFailureAction = "pause"): Record<string, unknown> {
   const delay = update.delay === undefined ? 0 : parseDuration(update.delay);
   return {
     Parallelism: update.parallelism ?? 1,
     ...(delay > 0 && { Delay: delay }),
-    FailureAction: update.failureAction ?? "pause",
+    FailureAction: update.failureAction ?? defaultFailureAction,
     Monitor: update.monitor === undefined ? 5e9 : parseDuration(update.monitor),
     MaxFailureRatio: update.maxFailureRatio ?? 0,
     Order: update.order ?? "stop-first",
   };
 }
 
-/** What apply looked up in the engine: the image pinned to its digest, network names as ids (as stored). */
+/** Restart policy with every field written (the engine stores what it is given), Docker's defaults otherwise. */
+function toRestartPolicy(policy: NonNullable<MeridianServiceSpec["restartPolicy"]>): Record<string, unknown> {
+  return {
+    Condition: policy.condition ?? "any",
+    Delay: policy.delay === undefined ? 5e9 : parseDuration(policy.delay),
+    MaxAttempts: policy.maxAttempts ?? 0,
+    ...(policy.window !== undefined && parseDuration(policy.window) > 0 && { Window: parseDuration(policy.window) }),
+  };
+}
+
+/** Zero durations are left out: the engine drops them (omitempty), and a re-apply must compare equal. */
+function toHealthcheck(check: NonNullable<MeridianServiceSpec["healthcheck"]>): Record<string, unknown> {
+  const duration = (value: string | number | undefined) => (value === undefined ? 0 : parseDuration(value));
+  return {
+    Test: check.test,
+    ...(duration(check.interval) > 0 && { Interval: duration(check.interval) }),
+    ...(duration(check.timeout) > 0 && { Timeout: duration(check.timeout) }),
+    ...(check.retries !== undefined && check.retries > 0 && { Retries: check.retries }),
+    ...(duration(check.startPeriod) > 0 && { StartPeriod: duration(check.startPeriod) }),
+  };
+}
+
+/** What apply looked up in the engine: the image pinned to its digest, network and secret names as ids (as stored). */
 export interface ResolvedRefs {
   image: string;
   networkIds?: string[];
+  /** Secret name -> id. */
+  secretIds?: Record<string, string>;
 }
 
 /** Writes the fields Meridian manages onto a copy of the current spec (or a new one). */
@@ -169,6 +221,17 @@ export function mergeServiceSpec(current: ServiceSpec | undefined, desired: Meri
   setOrDelete(container, "Env", toEnvList(desired.env));
   setOrDelete(container, "Command", desired.command);
   setOrDelete(container, "Args", desired.args);
+  setOrDelete(container, "Healthcheck", desired.healthcheck && toHealthcheck(desired.healthcheck));
+  setOrDelete(
+    container,
+    "Secrets",
+    desired.secrets?.map((ref) => ({
+      File: { Name: ref.target ?? ref.source, UID: "0", GID: "0", Mode: 0o444 },
+      SecretID: resolved.secretIds?.[ref.source] ?? ref.source,
+      SecretName: ref.source,
+    })),
+  );
+  setOrDelete(container, "Mounts", desired.mounts?.map((m) => ({ Type: "volume", Source: m.source, Target: m.target })));
   // Containers carry the stack label too, as `docker stack deploy` does; other container labels stay.
   const containerLabels = { ...(container.Labels ?? {}) };
   if (desired.namespace) containerLabels[stackLabel] = desired.namespace;
@@ -182,12 +245,18 @@ export function mergeServiceSpec(current: ServiceSpec | undefined, desired: Meri
   setOrDelete(placement, "Constraints", desired.constraints);
   setOrDelete(task, "Placement", Object.keys(placement).length > 0 ? placement : undefined);
   setOrDelete(task, "Networks", (resolved.networkIds ?? desired.networks)?.map((target) => ({ Target: target })));
+  setOrDelete(task, "RestartPolicy", desired.restartPolicy && toRestartPolicy(desired.restartPolicy));
 
   spec.Mode = desired.mode === "global" ? { Global: {} } : { Replicated: { Replicas: desired.replicas ?? 1 } };
   spec.UpdateConfig = toUpdateConfig(desired.updateConfig);
+  setOrDelete(spec, "RollbackConfig", desired.rollbackConfig && toUpdateConfig(desired.rollbackConfig));
   const endpoint = { ...(spec.EndpointSpec ?? {}) };
   // Host-mode publishing: no routing mesh (IPVS) is needed on the nodes.
-  setOrDelete(endpoint, "Ports", desired.ports?.map((p) => ({ Protocol: p.protocol ?? "tcp", TargetPort: p.target, PublishedPort: p.published, PublishMode: "host" })));
+  setOrDelete(
+    endpoint,
+    "Ports",
+    desired.ports?.map((p) => ({ ...(p.name && { Name: p.name }), Protocol: p.protocol ?? "tcp", TargetPort: p.target, ...(p.published && { PublishedPort: p.published }), PublishMode: "host" })),
+  );
   setOrDelete(spec, "EndpointSpec", Object.keys(endpoint).length > 0 ? endpoint : undefined);
   return spec;
 }
