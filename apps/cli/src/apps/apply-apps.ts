@@ -36,7 +36,7 @@ function checkAppDocument(o: Record<string, unknown>, where: string): AppDocumen
   const extraMeta = Object.keys(m).filter((k) => !["name", "project", "description"].includes(k));
   if (extraMeta.length > 0) problems.push(`metadata.${extraMeta[0]}: not a field of App metadata (name, project, description)`);
   if (!o.spec || typeof o.spec !== "object" || Array.isArray(o.spec)) problems.push("spec: required (an object)");
-  const label = typeof name === "string" ? `app ${String(m.project ?? "?")}/${name}` : "an App";
+  const label = typeof name !== "string" ? "an App" : typeof m.project === "string" ? `app ${m.project}/${name}` : `app ${name}`;
   if (problems.length > 0) throw new CliError(`${label} (${where}) is invalid:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   return { name: name as string, project: m.project as string, ...(typeof m.description === "string" ? { description: m.description } : {}), spec: o.spec, where };
 }
@@ -99,8 +99,8 @@ export function lineDiff(before: string, after: string, label: string): string {
       out.push(` ${a[i]}`);
       i++;
       j++;
-    } else if (j < b.length && (i >= a.length || (lcs[i]?.[j + 1] ?? 0) >= (lcs[i + 1]?.[j] ?? 0))) out.push(`+${b[j++]}`);
-    else out.push(`-${a[i++]}`);
+    } else if (i < a.length && (j >= b.length || (lcs[i + 1]?.[j] ?? 0) >= (lcs[i]?.[j + 1] ?? 0))) out.push(`-${a[i++]}`);
+    else out.push(`+${b[j++]}`);
   }
   return `${out.join("\n")}\n`;
 }

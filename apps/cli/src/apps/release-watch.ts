@@ -51,21 +51,22 @@ export function progressBar(done: number, total: number, width = 12): string {
 }
 
 /**
- * The lines a change from `prev` to `next` is worth in a log (no terminal): a line when a step starts, when the
- * release pauses, and when the server gives a new reason it is stuck ("retrying: …"). Final states are the
- * caller's to print.
+ * The lines a change from `prev` to `next` is worth in a log (no terminal): a line for each step that started
+ * (several when the server went through quick steps between two polls), one when the release pauses, one when
+ * the server gives a new reason it is stuck ("retrying: …"), and the message of a failed step. Final states are
+ * the caller's to print.
  */
 export function transitionLines(prev: Release | null, next: Release): string[] {
   const lines: string[] = [];
   const label = releaseLabel(next);
+  const started = (s: Release["steps"][number] | undefined) => s !== undefined && s.status !== "pending" && s.status !== "skipped";
   if (next.steps.length === 0) {
     if (!prev) lines.push(`${label}  ${next.state}`);
-  } else if (!finalStates.has(next.state)) {
-    const moved = !prev || prev.step !== next.step || prev.steps.length !== next.steps.length;
-    if (moved) lines.push(`${label}  ${position(next, next.step)} ${next.steps[next.step]?.name ?? ""}`.trimEnd());
-    if (next.state === "paused" && prev?.state !== "paused") lines.push(`${label}  ${position(next, next.step)} paused: ${next.reason || "waiting for promote"}`);
   }
-  // Failed steps say why, whether or not the release is over.
+  for (const [i, s] of next.steps.entries()) {
+    if (started(s) && !started(prev?.steps[i])) lines.push(`${label}  ${position(next, i)} ${s.name}`);
+  }
+  if (next.state === "paused" && prev?.state !== "paused") lines.push(`${label}  ${position(next, next.step)} paused: ${next.reason || "waiting for promote"}`);
   for (const [i, s] of next.steps.entries()) {
     if (s.status === "failed" && prev?.steps[i]?.status !== "failed") lines.push(`  ✗ ${position(next, i)} ${s.name}${s.message ? `: ${s.message}` : ""}`);
   }

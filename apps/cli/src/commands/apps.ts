@@ -17,7 +17,7 @@ type AppSummary = RouteResponse<Routes["listApps"]>["items"][number];
 
 const listColumns: Column<AppSummary>[] = [
   { header: "App", value: (a) => `${a.projectSlug}/${a.name}` },
-  { header: "Source", value: (a) => shortImage(a.source), max: 60 },
+  { header: "Source", value: (a) => shortImage(a.source), max: 80 },
   { header: "Status", value: (a) => formatAppStatus(a.environments), max: 100 },
   { header: "Updated", value: (a) => a.updatedAt, kind: "time" },
 ];
@@ -47,7 +47,7 @@ const environmentColumns: Column<AppEnvironmentStatus>[] = [
   { header: "Target", value: (e) => (e.target ? `${e.target.clusterSlug}/${e.target.namespace} (${e.target.runtime})` : "no cluster bound") },
   { header: "Health", value: (e) => e.health.replace("_", " ") },
   { header: "Release", value: (e) => (e.current ? `r${e.current.number}` : null) },
-  { header: "Image", value: (e) => (e.current ? shortImage(e.current.image) : null), max: 60 },
+  { header: "Image", value: (e) => (e.current ? shortImage(e.current.image) : null), max: 80 },
   { header: "Replicas", value: (e) => (e.replicas ? `${e.replicas.ready}/${e.replicas.desired}` : null) },
   { header: "Routes", value: (e) => e.routes },
   { header: "In progress", value: (e) => (e.inProgress ? `r${e.inProgress.number} ${e.inProgress.state.replace("_", " ")}${e.inProgress.steps ? ` ${Math.min(e.inProgress.step + 1, e.inProgress.steps)}/${e.inProgress.steps}` : ""}` : null) },

@@ -27,6 +27,8 @@ interface AddOptions {
   sshKey?: string;
   sshKnownHosts?: string;
   insecureSkipHostKeyCheck?: boolean;
+  caddyAdminUrl?: string;
+  caddyUpstreamHost?: string;
   displayName?: string;
   description?: string;
   label?: string[];
@@ -80,6 +82,8 @@ export function registerClusterAddCommand(clusters: Command, env: CliEnv): void 
     .option("--ssh-key <file>", "private key for an ssh:// Docker host")
     .option("--ssh-known-hosts <file>", "known_hosts lines for the ssh:// host")
     .option("--insecure-skip-host-key-check", "accept any SSH host key")
+    .option("--caddy-admin-url <url>", "Swarm: admin API of the Caddy that routes apps' traffic (e.g. http://127.0.0.1:2019)")
+    .option("--caddy-upstream-host <host>", "Swarm: address Caddy reaches published task ports at (default: each task's node)")
     .option("--display-name <name>", "display name (default: the name)")
     .option("--description <text>", "description")
     .option("--label <key=value>", "label, repeatable", appendValue)
@@ -125,7 +129,7 @@ function checkModeFlags(opts: AddOptions): "kubeconfig" | "server" | "docker" {
   const modes = [
     { mode: "kubeconfig", set: opts.kubeconfig !== undefined, flags: { kubeContext: "--context" } },
     { mode: "server", set: opts.apiServer !== undefined, flags: { apiToken: "--token", tokenFile: "--token-file", clientCert: "--client-cert", clientKey: "--client-key", caFile: "--ca-file", insecureSkipTlsVerify: "--insecure-skip-tls-verify" } },
-    { mode: "docker", set: opts.dockerHost !== undefined, flags: { tlsCa: "--tls-ca", tlsCert: "--tls-cert", tlsKey: "--tls-key", sshKey: "--ssh-key", sshKnownHosts: "--ssh-known-hosts", insecureSkipHostKeyCheck: "--insecure-skip-host-key-check" } },
+    { mode: "docker", set: opts.dockerHost !== undefined, flags: { tlsCa: "--tls-ca", tlsCert: "--tls-cert", tlsKey: "--tls-key", sshKey: "--ssh-key", sshKnownHosts: "--ssh-known-hosts", insecureSkipHostKeyCheck: "--insecure-skip-host-key-check", caddyAdminUrl: "--caddy-admin-url", caddyUpstreamHost: "--caddy-upstream-host" } },
   ] as const;
   const chosen = modes.filter((m) => m.set);
   if (chosen.length !== 1) throw new UsageError("give exactly one of --kubeconfig FILE, --server URL or --docker-host URL");
@@ -179,6 +183,8 @@ function buildDockerConnection(opts: AddOptions) {
   if (tls.some((f) => f !== undefined) && !tls.every((f) => f !== undefined)) throw new UsageError("--tls-ca, --tls-cert and --tls-key go together");
   if (opts.tlsCa && !host.startsWith("tcp://")) throw new UsageError("--tls-* flags are for tcp:// Docker hosts");
   if ((opts.sshKey || opts.sshKnownHosts || opts.insecureSkipHostKeyCheck) && !host.startsWith("ssh://")) throw new UsageError("--ssh-* flags are for ssh:// Docker hosts");
+  if (opts.caddyUpstreamHost && !opts.caddyAdminUrl) throw new UsageError("--caddy-upstream-host goes with --caddy-admin-url");
+  if (opts.caddyAdminUrl && !/^https?:\/\/\S+$/.test(opts.caddyAdminUrl)) throw new UsageError(`--caddy-admin-url must be an http(s) URL (got "${opts.caddyAdminUrl}")`);
   if (host.startsWith("ssh://") && !opts.sshKnownHosts && !opts.insecureSkipHostKeyCheck) {
     throw new UsageError("an ssh:// Docker host needs --ssh-known-hosts FILE (or --insecure-skip-host-key-check)");
   }
@@ -189,6 +195,7 @@ function buildDockerConnection(opts: AddOptions) {
     ...(opts.sshKey ? { sshPrivateKey: readLocalFile("--ssh-key", opts.sshKey) } : {}),
     ...(opts.sshKnownHosts ? { sshKnownHosts: readLocalFile("--ssh-known-hosts", opts.sshKnownHosts) } : {}),
     ...(opts.insecureSkipHostKeyCheck ? { insecureSkipHostKeyCheck: true } : {}),
+    ...(opts.caddyAdminUrl ? { router: { caddyAdminUrl: opts.caddyAdminUrl, ...(opts.caddyUpstreamHost ? { upstreamHost: opts.caddyUpstreamHost } : {}) } } : {}),
   };
   return { connection, endpoint: host };
 }

@@ -6,7 +6,7 @@ import { checkAppName, resolveProjectTarget, resolveReleaseTarget } from "../app
 import { formatDuration } from "../clusters/format.js";
 import { writeSection } from "../clusters/sections.js";
 import type { CliEnv } from "../config.js";
-import { UsageError } from "../errors.js";
+import { CliError, UsageError } from "../errors.js";
 import type { Column } from "../output.js";
 import { resolveEnvironmentId } from "../resolve.js";
 import { type Runtime, withRuntime } from "../runtime.js";
@@ -153,7 +153,14 @@ async function deploy(rt: Runtime, [app]: string[], opts: DeployOptions): Promis
     printApplyResults(rt, "", { results: preview, dryRun: true }, true);
     return;
   }
-  const release = result.release as Release;
+  // Git apps build first (when the server can): the releases follow once the image is pushed.
+  const build = (result as { build?: { number: number; ref: string; state: string } | null }).build;
+  if (!result.release) {
+    if (!build) throw new CliError("the server created no release and said nothing about why");
+    rt.printer.done(`build ${build.number} of ${t.app} (${build.ref}) ${build.state}; it deploys to ${t.envRef} once the image is pushed (see: meridian releases list ${t.app} --project ${t.projectRef} --env ${t.envRef})`, result);
+    return;
+  }
+  const release = result.release;
   if (rt.printer.format === "table") {
     process.stdout.write(`${releaseLabel(release)} created: ${shortImage(release.image)}\n`);
     // A digest the server could not pin is worth knowing before the rollout starts.
