@@ -17,6 +17,8 @@ export interface SwarmConnectionOptions {
   router?: SwarmAppOptions["router"];
   /** Placement constraints for every app slot's service (e.g. the testbed pins them to the manager). */
   appConstraints?: string[];
+  /** How often app routes are re-synced with ready tasks (default 2 s). */
+  routeResyncMs?: number;
 }
 
 /**
@@ -28,12 +30,20 @@ export function createSwarmConnection(config: SwarmConnectionConfig, opts: Swarm
   const client = createDockerClient(config);
   const inventories = new Set<InventoryHandle>();
 
-  const apps = createSwarmAppDriver(client, { ...(opts.router && { router: opts.router }), ...(opts.appConstraints && { constraints: opts.appConstraints }) }, log);
+  const apps = createSwarmAppDriver(
+    client,
+    { ...(opts.router && { router: opts.router }), ...(opts.appConstraints && { constraints: opts.appConstraints }), ...(opts.routeResyncMs !== undefined && { routeResyncMs: opts.routeResyncMs }) },
+    log,
+  );
 
   return {
     runtime: "swarm",
-    apps,
-    probe: (signal) => probeSwarm(client, signal),
+    apps: apps.driver,
+    probe: (signal) => {
+      // A probed connection is one in use: keep its app routes in step with tasks from now on.
+      apps.startRouteKeeper();
+      return probeSwarm(client, signal);
+    },
     startInventory(sink) {
       const handle = startSwarmInventory(client, sink, log, opts.inventory);
       inventories.add(handle);
@@ -55,7 +65,7 @@ export function createSwarmConnection(config: SwarmConnectionConfig, opts: Swarm
     drainNode: (node) => drainNode(client, node),
     streamLogs: (ref, logOpts, signal) => streamSwarmLogs(client, ref, logOpts, signal),
     async close() {
-      await Promise.all([...inventories].map((handle) => handle.stop()));
+      await Promise.all([...[...inventories].map((handle) => handle.stop()), apps.close()]);
       inventories.clear();
       client.close();
     },

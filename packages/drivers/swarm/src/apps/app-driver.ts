@@ -3,7 +3,7 @@ import { createTwoFilesPatch } from "diff";
 import { stringify } from "yaml";
 import { applyServiceSpec } from "../apply.js";
 import type { DockerClient } from "../docker-client.js";
-import { type SlotState, listSlotServices, readSlotStates } from "./app-state.js";
+import { type SlotState, listSlotServices, readNodeAddresses, readSlotStates } from "./app-state.js";
 import { type RouterOptions, createCaddyAdmin } from "./caddy-admin.js";
 import { listChallengeRouteIds, renderChallengeRoute } from "./caddy-routes.js";
 import { sampleSlotCpu } from "./cpu-samples.js";
@@ -12,7 +12,8 @@ import { getProjectNetworkName, listDockerSecrets } from "./names.js";
 import { ensureProjectNetwork } from "./network.js";
 import { observeAutoscaling, observeSlot } from "./observe.js";
 import { redactSecretEnv, renderService, resolvePort } from "./render-service.js";
-import { type Router, readAppRoutes, syncAppRoutes } from "./route-sync.js";
+import { createRouteKeeper } from "./route-keeper.js";
+import { type Router, readAppRoutes, resyncUpstreams, syncAppRoutes } from "./route-sync.js";
 import { ensureSecrets, listAppSecrets, removeUnusedSecrets } from "./secrets.js";
 
 type Log = (msg: string, extra?: object) => void;
@@ -24,11 +25,22 @@ export interface SwarmAppOptions {
   constraints?: string[];
   /** Attach slots to the project's overlay network (default true). */
   projectNetworks?: boolean;
+  /** How often the route keeper re-syncs upstreams with ready tasks (default 2 s). */
+  routeResyncMs?: number;
+}
+
+export interface SwarmAppDriver {
+  driver: ClusterDriver;
+  /** Starts the route keeper (idempotent); the connection calls it when it is in use. */
+  startRouteKeeper(): void;
+  close(): Promise<void>;
 }
 
 /** Meridian's apps on Swarm: a service per slot, weighted routes in Caddy, observation and CPU samples. */
-export function createSwarmAppDriver(client: DockerClient, opts: SwarmAppOptions, log: Log): ClusterDriver {
+export function createSwarmAppDriver(client: DockerClient, opts: SwarmAppOptions, log: Log): SwarmAppDriver {
   const router: Router | undefined = opts.router && { admin: createCaddyAdmin(opts.router), ...(opts.router.upstreamHost && { upstreamHost: opts.router.upstreamHost }) };
+  const keeper = router && createRouteKeeper(client, router, log, opts.routeResyncMs ?? 2_000);
+  const startRouteKeeper = () => keeper?.start();
   const constraints = opts.constraints ?? [];
   let selfNodeId: Promise<string | undefined> | undefined;
 
@@ -51,10 +63,11 @@ export function createSwarmAppDriver(client: DockerClient, opts: SwarmAppOptions
     return { kind: "SwarmService", namespace: t.namespace, name, action: "configured", diff };
   }
 
-  return {
+  const driver: ClusterDriver = {
     runtime: "swarm",
 
     async applyApp(desired, { dryRun }) {
+      startRouteKeeper();
       checkDesired(desired);
       const t = desired.target;
       const results: ApplyResult[] = [];
@@ -68,7 +81,6 @@ export function createSwarmAppDriver(client: DockerClient, opts: SwarmAppOptions
       const existing = await listSlotServices(client, t);
       const secretEnvNames = [...new Set(desired.slots.flatMap((s) => s.secretEnv.map((e) => e.env)))];
       for (const slot of desired.slots) {
-        const current = existing.find((e) => e.slot === slot.slot)?.service;
         const spec = renderService({
           target: t,
           slot,
@@ -76,7 +88,6 @@ export function createSwarmAppDriver(client: DockerClient, opts: SwarmAppOptions
           network,
           constraints,
           autoscaling: desired.autoscaling,
-          ...(current?.Spec?.Mode?.Replicated?.Replicas !== undefined && { currentReplicas: current.Spec.Mode.Replicated.Replicas }),
         });
         const result = await applyServiceSpec(client, spec, { dryRun, pendingRefs: true }, log);
         results.push({ ...result, diff: redactSecretEnv(result.diff, secretEnvNames) });
@@ -89,6 +100,7 @@ export function createSwarmAppDriver(client: DockerClient, opts: SwarmAppOptions
     },
 
     async setTraffic(target, routes, traffic) {
+      startRouteKeeper();
       const r = requireRouter("setTraffic");
       await syncAppRoutes(client, r, target, { routes, traffic, dryRun: false });
     },
@@ -98,8 +110,14 @@ export function createSwarmAppDriver(client: DockerClient, opts: SwarmAppOptions
       let traffic: Partial<Record<Slot, number>> | null = null;
       let routeCount = 0;
       if (router) {
-        // Observation is also a re-sync of upstreams: tasks move between applies (rollouts, restarts, nodes).
-        ({ routeCount, traffic } = await syncAppRoutes(client, router, target, { dryRun: false, states }));
+        // Observation is also a re-sync of upstreams (conditional: never undoes a concurrent weight change).
+        const { all, owned } = await readAppRoutes(router.admin, target);
+        if (owned.length > 0) {
+          const nodes = router.upstreamHost ? new Map<string, string>() : await readNodeAddresses(client);
+          await resyncUpstreams(router, owned, all, () => states, nodes);
+        }
+        routeCount = owned.length;
+        traffic = owned[0]?.traffic ?? null;
       }
       const now = Date.now();
       return {
@@ -162,6 +180,7 @@ export function createSwarmAppDriver(client: DockerClient, opts: SwarmAppOptions
       return streamSlotLogs(client, target, logOpts, signal);
     },
   };
+  return { driver, startRouteKeeper, close: async () => keeper?.stop() };
 }
 
 function ignoreNotFound(error: unknown): void {

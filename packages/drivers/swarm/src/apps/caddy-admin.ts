@@ -1,3 +1,5 @@
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { AppError } from "@meridian/core";
 import type { CaddyRoute } from "./caddy-routes.js";
 
@@ -18,42 +20,72 @@ export interface CaddyAdmin {
   listRoutes(): Promise<CaddyRoute[]>;
   /** Inserts the route at index of the server's routes. */
   insertRoute(index: number, route: CaddyRoute): Promise<void>;
-  /** Replaces the route with that @id as a whole. */
-  replaceRoute(id: string, route: CaddyRoute): Promise<void>;
+  /** The route with that @id and its ETag (for a conditional replace), or undefined. */
+  getRoute(id: string): Promise<{ route: CaddyRoute; etag?: string } | undefined>;
+  /** Replaces the route with that @id as a whole; with ifMatch only if it is unchanged since read (else conflict). */
+  replaceRoute(id: string, route: CaddyRoute, ifMatch?: string): Promise<void>;
   deleteRoute(id: string): Promise<void>;
 }
 
 const timeoutMs = 10_000;
+
+/**
+ * One request on a fresh connection: Caddy closes admin connections when it loads a config, so a pooled
+ * keep-alive socket fails the next call ("other side closed"). Connecting to a local admin API costs well
+ * under a millisecond.
+ */
+function send(url: string, method: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string; etag?: string }> {
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = (url.startsWith("https:") ? httpsRequest : httpRequest)(
+      url,
+      { method, agent: false, timeout: timeoutMs, headers: { ...headers, ...(payload && { "content-type": "application/json", "content-length": String(payload.length) }) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        // Caddy sends a GET's ETag as a trailer (it hashes the body while writing it).
+        res.on("end", () => {
+          const etag = res.trailers.etag ?? res.headers.etag;
+          resolve({ status: res.statusCode ?? 500, text: Buffer.concat(chunks).toString("utf8"), ...(etag && { etag }) });
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error(`no answer in ${timeoutMs} ms`)));
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
 
 export function createCaddyAdmin(opts: RouterOptions): CaddyAdmin {
   const base = opts.caddyAdminUrl.replace(/\/+$/, "");
   const server = opts.server ?? "meridian";
   const routesPath = `/config/apps/http/servers/${encodeURIComponent(server)}/routes`;
 
-  async function call(method: string, path: string, body?: unknown): Promise<unknown> {
-    let res: Response;
+  async function call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<unknown> {
+    return (await callWithEtag(method, path, body, headers)).value;
+  }
+
+  async function callWithEtag(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ value: unknown; etag?: string }> {
+    let answer: { status: number; text: string; etag?: string };
     try {
-      res = await fetch(`${base}${path}`, {
-        method,
-        headers: body === undefined ? {} : { "content-type": "application/json" },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      answer = await send(`${base}${path}`, method, body, headers);
     } catch (error) {
       throw new AppError("unavailable", `Caddy admin API at ${base} is unreachable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-    const text = await res.text();
-    if (!res.ok) {
+    const { status, text } = answer;
+    if (status >= 400) {
       let message = text.trim();
       try {
         message = (JSON.parse(text) as { error?: string }).error ?? message;
       } catch {
         // plain text answer
       }
-      if (res.status === 404) throw new AppError("not_found", `Caddy ${method} ${path}: ${message}`);
-      throw new AppError("internal", `Caddy refused ${method} ${path} (${res.status}): ${message}`);
+      if (status === 404) throw new AppError("not_found", `Caddy ${method} ${path}: ${message}`);
+      if (status === 412) throw new AppError("conflict", `Caddy ${method} ${path}: changed meanwhile (${message})`);
+      throw new AppError("internal", `Caddy refused ${method} ${path} (${status}): ${message}`);
     }
-    return text.trim() === "" ? null : JSON.parse(text);
+    return { value: text.trim() === "" ? null : JSON.parse(text), ...(answer.etag && { etag: answer.etag }) };
   }
 
   /** The server must exist before routes can be added under it; created only when listen addresses were given. */
@@ -87,8 +119,17 @@ export function createCaddyAdmin(opts: RouterOptions): CaddyAdmin {
       else if (index >= routes.length) await call("POST", routesPath, route);
       else await call("PUT", `${routesPath}/${index}`, route);
     },
-    async replaceRoute(id, route) {
-      await call("PATCH", `/id/${encodeURIComponent(id)}`, route);
+    async getRoute(id) {
+      try {
+        const { value, etag } = await callWithEtag("GET", `/id/${encodeURIComponent(id)}`);
+        return value === null ? undefined : { route: value as CaddyRoute, ...(etag && { etag }) };
+      } catch (error) {
+        if (error instanceof AppError && error.code === "not_found") return undefined;
+        throw error;
+      }
+    },
+    async replaceRoute(id, route, ifMatch) {
+      await call("PATCH", `/id/${encodeURIComponent(id)}`, route, ifMatch ? { "if-match": ifMatch } : {});
     },
     async deleteRoute(id) {
       try {

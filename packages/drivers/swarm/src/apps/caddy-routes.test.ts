@@ -12,6 +12,8 @@ describe("app routes as Caddy routes", () => {
       id: route["@id"],
       namespace: "shop-prod",
       app: "web",
+      project: "shop",
+      environment: "prod",
       host: "shop.example.com",
       path: "/api",
       port: "http",

@@ -25,6 +25,8 @@ export interface OwnedRoute extends RouteSpec {
   id: string;
   namespace: string;
   app: string;
+  project: string;
+  environment: string;
   traffic: Partial<Record<Slot, number>>;
   upstreams: string[];
 }
@@ -111,6 +113,8 @@ export function parseOwnedRoute(route: CaddyRoute): OwnedRoute | undefined {
     id,
     namespace: text(varsKeys.namespace),
     app: text(varsKeys.app),
+    project: text(varsKeys.project),
+    environment: text(varsKeys.environment),
     host: text(varsKeys.host),
     path: text(varsKeys.path) || "/",
     port: /^\d+$/.test(port) ? Number(port) : port,

@@ -64,12 +64,10 @@ describe("a slot as a Swarm service", () => {
     expect(renderUpdateConfig(slot({ rolling }))).toMatchObject({ ...expected, failureAction: "rollback" });
   });
 
-  it("keeps the autoscaler's replica count within min/max on the autoscaled slot only", () => {
+  it("labels the autoscaled slot and takes replicas from the desired state (the server's autoscaler decides them)", () => {
     const autoscaling = { slot: "blue" as const, min: 2, max: 5, cpuTarget: 60 };
-    expect(renderService({ ...input(), autoscaling, currentReplicas: 4 }).replicas).toBe(4);
-    expect(renderService({ ...input(), autoscaling, currentReplicas: 9 }).replicas).toBe(5);
-    expect(renderService({ ...input(), autoscaling, currentReplicas: 4 }).labels?.["meridian.dev/autoscaling"]).toBe("min=2,max=5,cpu=60");
-    expect(renderService({ ...input(), autoscaling: { ...autoscaling, slot: "green" }, currentReplicas: 4 }).replicas).toBe(3);
+    expect(renderService({ ...input(), autoscaling })).toMatchObject({ replicas: 3, labels: { "meridian.dev/autoscaling": "min=2,max=5,cpu=60" } });
+    expect(renderService({ ...input(), autoscaling: { ...autoscaling, slot: "green" } }).labels?.["meridian.dev/autoscaling"]).toBeUndefined();
   });
 
   it("refuses a secret variable whose secret is not desired, and a route port that does not exist", () => {

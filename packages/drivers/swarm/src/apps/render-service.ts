@@ -11,9 +11,11 @@ export interface RenderInput {
   network: string | null;
   /** Placement constraints for every slot (driver option; e.g. the testbed pins to the manager). */
   constraints: string[];
+  /**
+   * Labelled on the autoscaled slot for observation. Replicas always come from the desired state: Meridian's
+   * autoscaler (in the server) decides them and applies them as the app's steady state.
+   */
   autoscaling: DesiredApp["autoscaling"];
-  /** Replicas the service runs now, when it exists: the autoscaler's choice, kept while autoscaling is on. */
-  currentReplicas?: number;
 }
 
 export function resolvePort(slot: SlotSpec, port: string | number): number {
@@ -57,12 +59,6 @@ export function renderUpdateConfig(slot: SlotSpec): NonNullable<MeridianServiceS
   return { parallelism, order: startFirst ? "start-first" : "stop-first", failureAction: "rollback", monitor: "5s", maxFailureRatio: 0 };
 }
 
-export function renderReplicas(input: RenderInput): number {
-  const { autoscaling, slot, currentReplicas } = input;
-  if (!autoscaling || autoscaling.slot !== slot.slot || currentReplicas === undefined) return slot.replicas;
-  return Math.min(autoscaling.max, Math.max(autoscaling.min, currentReplicas));
-}
-
 /**
  * Secret variables are given as plain variables on the service: Docker cannot set a variable from a secret
  * file, and `<ENV>_FILE` works only with images that read it, while the app spec promises the value in the
@@ -97,7 +93,7 @@ export function renderService(input: RenderInput): MeridianServiceSpec {
     name: getServiceName(target, slot.slot),
     namespace: target.namespace,
     image: slot.image,
-    replicas: renderReplicas(input),
+    replicas: slot.replicas,
     env: renderEnv(slot, input.secrets),
     labels,
     ...(slot.command && { command: slot.command }),

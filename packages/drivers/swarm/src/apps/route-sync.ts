@@ -1,4 +1,4 @@
-import type { AppTarget, ApplyResult, Slot } from "@meridian/core";
+import { AppError, type AppTarget, type ApplyResult, type Slot } from "@meridian/core";
 import { createTwoFilesPatch } from "diff";
 import type { DockerClient } from "../docker-client.js";
 import { type SlotState, isTaskReady, readNodeAddresses, readSlotStates } from "./app-state.js";
@@ -39,7 +39,7 @@ export function getSlotUpstreams(state: SlotState, port: string | number, nodes:
   return [...addresses].sort();
 }
 
-function renderAppRoute(t: AppTarget, route: RouteSpec, traffic: Partial<Record<Slot, number>>, states: SlotState[], nodes: Map<string, string>, upstreamHost?: string): CaddyRoute {
+export function renderAppRoute(t: AppTarget, route: RouteSpec, traffic: Partial<Record<Slot, number>>, states: SlotState[], nodes: Map<string, string>, upstreamHost?: string): CaddyRoute {
   const groups = states.map((s) => ({ slot: s.slot, weight: traffic[s.slot] ?? 0, addresses: getSlotUpstreams(s, route.port, nodes, upstreamHost) }));
   return renderRoute(t, route, traffic, buildUpstreamList(groups));
 }
@@ -111,4 +111,34 @@ export async function syncAppRoutes(client: DockerClient, router: Router, t: App
     }
   }
   return { results, routeCount: wanted.length, traffic: wanted.length > 0 ? traffic : null };
+}
+
+/**
+ * Re-syncs the upstreams of routes as they are in Caddy (their own weights and ports) with the tasks ready now.
+ * It never changes weights: a route is re-read with its ETag and replaced only if unchanged since (If-Match), so
+ * a concurrent setTraffic (this process or another) is never undone by a stale re-sync. Returns how many
+ * routes were rewritten.
+ */
+export async function resyncUpstreams(router: Router, routes: OwnedRoute[], listed: CaddyRoute[], statesOf: (r: OwnedRoute) => SlotState[], nodes: Map<string, string>): Promise<number> {
+  let changed = 0;
+  for (const owned of routes) {
+    const target: AppTarget = { app: owned.app, namespace: owned.namespace, project: owned.project, environment: owned.environment };
+    const spec = { host: owned.host, path: owned.path, port: owned.port };
+    const want = renderAppRoute(target, spec, owned.traffic, statesOf(owned), nodes, router.upstreamHost);
+    if (isSameRoute(listed.find((r) => r["@id"] === owned.id), want)) continue;
+    const live = await router.admin.getRoute(owned.id);
+    const liveOwned = live && parseOwnedRoute(live.route);
+    if (!live || !liveOwned) continue;
+    // Weights may have moved since the listing: keep the live ones.
+    const after = renderAppRoute(target, spec, liveOwned.traffic, statesOf(owned), nodes, router.upstreamHost);
+    if (isSameRoute(live.route, after)) continue;
+    try {
+      await router.admin.replaceRoute(owned.id, after, live.etag);
+      changed++;
+    } catch (error) {
+      // Changed between our read and write: the writer saw the world too; the next pass looks again.
+      if (!(error instanceof AppError && error.code === "conflict")) throw error;
+    }
+  }
+  return changed;
 }
