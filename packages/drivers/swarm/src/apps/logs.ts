@@ -12,7 +12,7 @@ export async function* streamSlotLogs(client: DockerClient, t: AppTarget, opts: 
     const it = iterators[index];
     if (it) pending.set(index, it.next().then((result) => ({ index, result })));
   };
-  iterators.forEach((_, i) => next(i));
+  for (let i = 0; i < iterators.length; i++) next(i);
   try {
     while (pending.size > 0) {
       const { index, result } = await Promise.race(pending.values());
