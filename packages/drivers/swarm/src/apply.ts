@@ -1,6 +1,6 @@
 import { AppError, type ApplyResult } from "@meridian/core";
 import type { DockerClient } from "./docker-client.js";
-import { type DockerService, stackLabel } from "./docker-types.js";
+import { type DockerService, type ServiceSpec, stackLabel } from "./docker-types.js";
 import { stripDigest } from "./projections.js";
 import { type MeridianServiceSpec, diffServiceSpecs, isSameSpec, mergeServiceSpec, parseServiceSpecs } from "./service-spec.js";
 import { updateService } from "./operations.js";
@@ -42,6 +42,18 @@ async function resolveImage(client: DockerClient, image: string, current: string
 interface ApplyOptions {
   dryRun: boolean;
   pendingRefs?: boolean;
+  /** Variables whose values never appear in diffs (secret variables given as plain env). */
+  redactEnv?: string[];
+}
+
+/** A copy of the spec whose listed variables read NAME=(secret). */
+function redactSpec(spec: ServiceSpec | undefined, names: string[] | undefined): ServiceSpec | undefined {
+  const env = spec?.TaskTemplate?.ContainerSpec?.Env;
+  if (!spec || !env || !names || names.length === 0) return spec;
+  const copy = structuredClone(spec);
+  const container = copy.TaskTemplate?.ContainerSpec;
+  if (container) container.Env = env.map((e) => (names.includes(e.slice(0, e.indexOf("="))) ? `${e.slice(0, e.indexOf("="))}=(secret)` : e));
+  return copy;
 }
 
 /** Service specs store networks by id; names are looked up so a re-apply compares equal. */
@@ -90,7 +102,7 @@ async function applyOne(client: DockerClient, desired: MeridianServiceSpec, opts
   const resolved = { image, networkIds: await resolveNetworks(client, desired.networks, pending), ...(secretIds && { secretIds }) };
   const after = mergeServiceSpec(current?.Spec, desired, resolved);
   if (current && isSameSpec(current.Spec, after)) return { ...base, action: "unchanged", diff: "" };
-  const diff = diffServiceSpecs(desired.name, current?.Spec, after);
+  const diff = diffServiceSpecs(desired.name, redactSpec(current?.Spec, opts.redactEnv), redactSpec(after, opts.redactEnv));
   if (!current) {
     if (!dryRun) await client.requestJson({ method: "POST", path: "/services/create", body: after });
     return { ...base, action: "created", diff };

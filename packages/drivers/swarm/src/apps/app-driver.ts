@@ -11,7 +11,7 @@ import { streamSlotLogs } from "./logs.js";
 import { getProjectNetworkName, listDockerSecrets } from "./names.js";
 import { ensureProjectNetwork } from "./network.js";
 import { observeAutoscaling, observeSlot } from "./observe.js";
-import { redactSecretEnv, renderService, resolvePort } from "./render-service.js";
+import { renderService, resolvePort } from "./render-service.js";
 import { createRouteKeeper } from "./route-keeper.js";
 import { type Router, readAppRoutes, resyncUpstreams, syncAppRoutes } from "./route-sync.js";
 import { ensureSecrets, listAppSecrets, removeUnusedSecrets } from "./secrets.js";
@@ -89,8 +89,7 @@ export function createSwarmAppDriver(client: DockerClient, opts: SwarmAppOptions
           constraints,
           autoscaling: desired.autoscaling,
         });
-        const result = await applyServiceSpec(client, spec, { dryRun, pendingRefs: true }, log);
-        results.push({ ...result, diff: redactSecretEnv(result.diff, secretEnvNames) });
+        results.push(await applyServiceSpec(client, spec, { dryRun, pendingRefs: true, redactEnv: secretEnvNames }, log));
       }
       const wantedSlots = new Set(desired.slots.map((s) => s.slot));
       for (const stale of existing.filter((e) => !wantedSlots.has(e.slot))) results.push(await removeSlot(stale, t, dryRun));

@@ -63,7 +63,7 @@ export function renderUpdateConfig(slot: SlotSpec): NonNullable<MeridianServiceS
  * Secret variables are given as plain variables on the service: Docker cannot set a variable from a secret
  * file, and `<ENV>_FILE` works only with images that read it, while the app spec promises the value in the
  * variable. The value is then visible to whoever can inspect services, which on Swarm is root-equivalent
- * anyway (Docker API access); Meridian's own diffs redact it (redactSecretEnv). The secret is mounted as
+ * anyway (Docker API access); Meridian's own diffs redact it (apply's redactEnv). The secret is mounted as
  * /run/secrets/<name> too, for apps that prefer files, and ties the secret's lifetime to the services.
  */
 export function renderEnv(slot: SlotSpec, secrets: DockerSecretItem[]): Record<string, string> {
@@ -115,14 +115,4 @@ export function renderService(input: RenderInput): MeridianServiceSpec {
     ...(mountedSecrets.length > 0 && { secrets: mountedSecrets.filter((n): n is string => n !== undefined).map((source) => ({ source })) }),
     ...(slot.volumes.length > 0 && { mounts: slot.volumes.map((v) => ({ source: `${target.namespace}_${target.app}-${v.name}`, target: v.mountPath })) }),
   };
-}
-
-/** Diffs show a secret variable's name, never its value. */
-export function redactSecretEnv(diff: string, names: string[]): string {
-  let out = diff;
-  for (const name of names) {
-    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    out = out.replace(new RegExp(`(- ["']?${escaped}=).*$`, "gm"), "$1(secret)");
-  }
-  return out;
 }
