@@ -81,41 +81,52 @@ export function createCaddyAdmin(opts: RouterOptions): CaddyAdmin {
       } catch {
         // plain text answer
       }
-      if (status === 404) throw new AppError("not_found", `Caddy ${method} ${path}: ${message}`);
+      // A path through a missing object is a 400 "invalid traversal path": not found, too.
+      if (status === 404 || (status === 400 && message.includes("invalid traversal path"))) throw new AppError("not_found", `Caddy ${method} ${path}: ${message}`);
       if (status === 412) throw new AppError("conflict", `Caddy ${method} ${path}: changed meanwhile (${message})`);
       throw new AppError("internal", `Caddy refused ${method} ${path} (${status}): ${message}`);
     }
     return { value: text.trim() === "" ? null : JSON.parse(text), ...(answer.etag && { etag: answer.etag }) };
   }
 
-  /** The server must exist before routes can be added under it; created only when listen addresses were given. */
+  const serverPath = `/config/apps/http/servers/${encodeURIComponent(server)}`;
+
+  async function getOrNull(path: string): Promise<unknown> {
+    try {
+      return await call("GET", path);
+    } catch (error) {
+      if (error instanceof AppError && error.code === "not_found") return null;
+      throw error;
+    }
+  }
+
+  /** The server's config, or null when Caddy has no server of that name. */
+  async function readServer(): Promise<{ routes?: CaddyRoute[] } | null> {
+    return (await getOrNull(serverPath)) as { routes?: CaddyRoute[] } | null;
+  }
+
+  /** Routes are added under the server: it must exist, and is created only when listen addresses were given. */
   async function ensureServer(): Promise<void> {
-    const current = await call("GET", `/config/apps/http/servers/${encodeURIComponent(server)}`);
-    if (current !== null) return;
+    if ((await readServer()) !== null) return;
     if (!opts.listen) {
       throw new AppError("unavailable", `Caddy at ${base} has no HTTP server "${server}"; configure it (listen addresses) or pass router.listen`);
     }
-    const http = (await call("GET", "/config/apps/http")) as Record<string, unknown> | null;
+    const http = await getOrNull("/config/apps/http");
     const definition = { listen: opts.listen, routes: [] };
     if (http === null) await call("POST", "/config/apps/http", { servers: { [server]: definition } });
-    else await call("POST", `/config/apps/http/servers/${encodeURIComponent(server)}`, definition);
+    else await call("POST", serverPath, definition);
   }
 
-  let serverChecked = false;
   return {
     adminUrl: base,
     async listRoutes() {
-      const routes = (await call("GET", routesPath)) as CaddyRoute[] | null;
-      if (routes === null && !serverChecked) {
-        await ensureServer();
-        serverChecked = true;
-      }
-      return routes ?? [];
+      return (await readServer())?.routes ?? [];
     },
     async insertRoute(index, route) {
+      await ensureServer();
       // PUT on an array index inserts before that element; past the end (or into no array yet) POST appends.
-      const routes = (await call("GET", routesPath)) as CaddyRoute[] | null;
-      if (routes === null) await call("POST", routesPath, [route]);
+      const routes = (await readServer())?.routes;
+      if (routes === undefined) await call("POST", routesPath, [route]);
       else if (index >= routes.length) await call("POST", routesPath, route);
       else await call("PUT", `${routesPath}/${index}`, route);
     },
