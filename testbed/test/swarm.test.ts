@@ -65,10 +65,10 @@ describe("swarm testbed", () => {
     expect(error).toMatch(/unhealthy container/);
   });
 
-  it("runs Caddy as the apps' router: admin API with Meridian's server, and a plain-HTTP listener", async (ctx) => {
+  it("runs Caddy as the apps' router: admin API with Meridian's server on a plain-HTTP and a TLS listener", async (ctx) => {
     if (testbed.external) ctx.skip("the router of an external testbed is not ours to inspect");
     const server = (await (await fetch(`${testbed.router.adminUrl}/config/apps/http/servers/meridian`)).json()) as { listen?: string[]; automatic_https?: { disable?: boolean } } | null;
-    expect(server?.listen).toEqual([new URL(testbed.router.httpUrl).host]);
+    expect(server?.listen).toEqual([new URL(testbed.router.httpUrl).host, new URL(testbed.router.httpsUrl).host]);
     expect(server?.automatic_https?.disable).toBe(true);
     // A host no route matches: Caddy answers (empty 200), so the listener is up.
     const res = await fetch(`${testbed.router.httpUrl}/`);

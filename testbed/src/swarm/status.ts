@@ -10,7 +10,7 @@ export type SwarmStatus = {
   registry: string;
   images: SwarmImages;
   /** Caddy, the apps' router: admin API and the plain-HTTP listener tests send requests to. */
-  router: { adminUrl: string; httpUrl: string };
+  router: { adminUrl: string; httpUrl: string; httpsUrl: string };
   daemons: Record<string, number | undefined>;
   nodes: { hostname: string; status: string; availability: string; role: string }[];
 };
@@ -51,7 +51,7 @@ export function formatSwarmStatus(status: SwarmStatus): string {
   for (const [name, pid] of Object.entries(status.daemons)) lines.push(`  ${name.padEnd(12)} ${pid === undefined ? "stopped" : `pid ${pid}`}`);
   for (const n of status.nodes) lines.push(`  node ${n.hostname} ${n.role} ${n.status} ${n.availability}`);
   lines.push(`  registry ${status.registry}`);
-  lines.push(`  caddy admin ${status.router.adminUrl}, http ${status.router.httpUrl}`);
+  lines.push(`  caddy admin ${status.router.adminUrl}, http ${status.router.httpUrl}, https ${status.router.httpsUrl}`);
   return lines.join("\n");
 }
 
@@ -64,6 +64,7 @@ export function formatSwarmEnv(): string {
     `export MERIDIAN_TEST_REGISTRY=${ctx.registry}`,
     `export MERIDIAN_TEST_CADDY_ADMIN_URL=${getCaddyUrls().adminUrl}`,
     `export MERIDIAN_TEST_CADDY_HTTP_URL=${getCaddyUrls().httpUrl}`,
+    `export MERIDIAN_TEST_CADDY_HTTPS_URL=${getCaddyUrls().httpsUrl}`,
     `# images: ${images.busybox} ${Object.values(images.testapp).join(" ")}`,
   ].join("\n");
 }

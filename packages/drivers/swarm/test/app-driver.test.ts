@@ -1,3 +1,9 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { request } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import type { AppTarget, DesiredApp, SlotSpec } from "@meridian/core";
 import { createSwarmConnection } from "@meridian/driver-swarm";
 import { ensureSwarmTestbed } from "@meridian/testing/testbed";
@@ -38,6 +44,33 @@ async function readUpstreams(app: string): Promise<string[]> {
   const routes = (await (await fetch(`${tb.router.adminUrl}/config/apps/http/servers/meridian/routes`)).json()) as { handle?: { handler?: string; "meridian.app"?: string; upstreams?: { dial: string }[] }[] }[];
   const own = routes.filter((r) => r.handle?.some((h) => h["meridian.app"] === app));
   return [...new Set(own.flatMap((r) => r.handle?.flatMap((h) => h.upstreams?.map((u) => u.dial) ?? []) ?? []))].sort();
+}
+
+/** A self-signed certificate for host (openssl, argv), as PEM. */
+async function createCertificate(host: string): Promise<{ certPem: string; keyPem: string }> {
+  const dir = await mkdtemp(join(tmpdir(), "mrdn-cert-"));
+  try {
+    const [key, cert] = [join(dir, "key.pem"), join(dir, "cert.pem")];
+    await promisify(execFile)("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", `/CN=${host}`, "-addext", `subjectAltName=DNS:${host}`]);
+    return { certPem: await readFile(cert, "utf8"), keyPem: await readFile(key, "utf8") };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** GET over TLS to Caddy's TLS listener with SNI and Host = host, trusting only ca. */
+function getOverTls(host: string, ca: string): Promise<{ status: number; body: string }> {
+  const url = new URL(tb.router.httpsUrl);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path: "/", servername: host, headers: { host }, ca, agent: false, timeout: 10_000 }, (res) => {
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("timeout", () => req.destroy(new Error("timed out")));
+    req.on("error", reject);
+    req.end();
+  });
 }
 
 afterAll(async () => {
@@ -95,5 +128,36 @@ describe("Swarm app driver", () => {
       return u.length === 3 ? u : undefined;
     }, 60_000);
     expect(upstreams.every((u) => /^[\d.]+:\d+$/.test(u))).toBe(true);
+  });
+
+  it("serves a route over TLS with the certificate in the desired state, renews it in place, and removes it with the app", async () => {
+    const t = target("tls");
+    const host = `${t.app}.contract.test`;
+    const want = (cert: { certPem: string; keyPem: string }): DesiredApp => ({
+      target: t,
+      slots: [slot()],
+      traffic: { blue: 100 },
+      routes: [{ host, path: "/", port: "http" }],
+      autoscaling: null,
+      secrets: [],
+      certificates: [{ host, ...cert }],
+    });
+    const first = await createCertificate(host);
+    const applied = await driver.applyApp(want(first), { dryRun: false });
+    expect(applied.find((r) => r.kind === "CaddyCertificate")).toMatchObject({ action: "created", name: host });
+    expect(applied.map((r) => r.diff).join("\n")).not.toContain("PRIVATE KEY");
+    const answer = await waitFor("an answer over TLS", async () => {
+      const r = await getOverTls(host, first.certPem).catch(() => undefined);
+      return r?.status === 200 ? r : undefined;
+    }, 60_000);
+    expect(answer.body).toContain("meridian testapp v1");
+    expect((await driver.applyApp(want(first), { dryRun: true })).filter((r) => r.action !== "unchanged")).toEqual([]);
+    const renewed = await createCertificate(host);
+    await driver.applyApp(want(renewed), { dryRun: false });
+    expect((await getOverTls(host, renewed.certPem)).status).toBe(200);
+    await expect(getOverTls(host, first.certPem)).rejects.toThrow();
+    await driver.deleteApp(t);
+    const left = (await (await fetch(`${tb.router.adminUrl}/config/apps/tls/certificates/load_pem`)).json()) as { tags?: string[] }[] | null;
+    expect((left ?? []).filter((c) => c.tags?.includes(`meridian:${t.namespace}/${t.app}`))).toEqual([]);
   });
 });

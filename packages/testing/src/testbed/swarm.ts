@@ -9,8 +9,8 @@ export type SwarmTestbed = {
   registry: string;
   /** Registry references: busybox base and meridian/testapp v1, v2. */
   images: SwarmImages;
-  /** Caddy, the apps' router: admin API URL and the plain-HTTP listener requests are sent to. */
-  router: { adminUrl: string; httpUrl: string };
+  /** Caddy, the apps' router: admin API URL and the plain-HTTP and TLS listeners requests are sent to. */
+  router: { adminUrl: string; httpUrl: string; httpsUrl: string };
   /** Worker count (each a dockerd in its own network namespace). */
   workers: number;
   external: boolean;
@@ -21,7 +21,7 @@ type SwarmStatus = {
   dockerHost: string;
   registry: string;
   images: SwarmImages;
-  router: { adminUrl: string; httpUrl: string };
+  router: { adminUrl: string; httpUrl: string; httpsUrl: string };
   nodes: { status: string }[];
 };
 
@@ -47,13 +47,14 @@ export async function ensureSwarmTestbed(options: { workers?: number } = {}): Pr
     const router = {
       adminUrl: process.env.MERIDIAN_TEST_CADDY_ADMIN_URL || "http://127.0.0.1:2019",
       httpUrl: process.env.MERIDIAN_TEST_CADDY_HTTP_URL || "http://127.0.0.1:80",
+      httpsUrl: process.env.MERIDIAN_TEST_CADDY_HTTPS_URL || "https://127.0.0.1:443",
     };
     return { dockerHost: external, registry, images: getExternalImages(registry), router, workers: 0, external: true };
   }
   let status = await readSwarmStatus();
   const wanted = (options.workers ?? 0) + 1;
   // An older testbed without Caddy has no router in its status: `swarm up` (idempotent) adds it.
-  if (!status.ready || status.nodes.length < wanted || !status.router) {
+  if (!status.ready || status.nodes.length < wanted || !status.router?.httpsUrl) {
     const args = ["swarm", "up"];
     if (options.workers !== undefined) args.push("--workers", String(options.workers));
     await runTestbedCli(args);

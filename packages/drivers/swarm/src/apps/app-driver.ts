@@ -5,6 +5,7 @@ import { applyServiceSpec } from "../apply.js";
 import type { DockerClient } from "../docker-client.js";
 import { type SlotState, listSlotServices, readNodeAddresses, readSlotStates } from "./app-state.js";
 import { type RouterOptions, createCaddyAdmin } from "./caddy-admin.js";
+import { syncCertificates } from "./caddy-certificates.js";
 import { listChallengeRouteIds, renderChallengeRoute } from "./caddy-routes.js";
 import { sampleSlotCpu } from "./cpu-samples.js";
 import { streamSlotLogs } from "./logs.js";
@@ -52,7 +53,7 @@ export function createSwarmAppDriver(client: DockerClient, opts: SwarmAppOptions
   function checkDesired(desired: DesiredApp): void {
     if (desired.routes.length > 0) requireRouter(`app ${desired.target.app} has routes: it`);
     for (const route of desired.routes) for (const slot of desired.slots) resolvePort(slot, route.port);
-    if (desired.certificates && desired.certificates.length > 0) log("swarm: certificates are not applied by the Swarm app driver yet", { app: desired.target.app });
+    if (desired.certificates && desired.certificates.length > 0) requireRouter(`app ${desired.target.app} has certificates: it`);
   }
 
   async function removeSlot(state: { slot: Slot; service: { ID: string; Spec?: object } }, t: AppTarget, dryRun: boolean): Promise<ApplyResult> {
@@ -93,7 +94,11 @@ export function createSwarmAppDriver(client: DockerClient, opts: SwarmAppOptions
       }
       const wantedSlots = new Set(desired.slots.map((s) => s.slot));
       for (const stale of existing.filter((e) => !wantedSlots.has(e.slot))) results.push(await removeSlot(stale, t, dryRun));
-      if (router) results.push(...(await syncAppRoutes(client, router, t, { routes: desired.routes, traffic: desired.traffic, dryRun })).results);
+      if (router) {
+        // Certificates before routes: a host is never routed over TLS without its certificate loaded.
+        results.push(...(await syncCertificates(router.admin, t, desired.certificates ?? [], dryRun)));
+        results.push(...(await syncAppRoutes(client, router, t, { routes: desired.routes, traffic: desired.traffic, dryRun })).results);
+      }
       if (!dryRun) await removeUnusedSecrets(client, t, new Set(secretItems.map((s) => s.name)));
       return results;
     },
@@ -152,8 +157,8 @@ export function createSwarmAppDriver(client: DockerClient, opts: SwarmAppOptions
       const routes = await r.admin.listRoutes();
       const current = routes.find((x) => x["@id"] === id);
       if (body === null) {
-        if (current) await r.admin.deleteRoute(id);
-      } else if (current) await r.admin.replaceRoute(id, route);
+        if (current) await r.admin.deleteById(id);
+      } else if (current) await r.admin.replaceById(id, route);
       // First: an app route for the same host must not answer the challenge path.
       else await r.admin.insertRoute(0, route);
     },
@@ -161,7 +166,8 @@ export function createSwarmAppDriver(client: DockerClient, opts: SwarmAppOptions
     async deleteApp(target) {
       if (router) {
         const { all, owned } = await readAppRoutes(router.admin, target);
-        for (const id of [...owned.map((o) => o.id), ...listChallengeRouteIds(all, target)]) await router.admin.deleteRoute(id);
+        for (const id of [...owned.map((o) => o.id), ...listChallengeRouteIds(all, target)]) await router.admin.deleteById(id);
+        await syncCertificates(router.admin, target, [], false);
       }
       for (const { service } of await listSlotServices(client, target)) {
         await client.requestText({ method: "DELETE", path: `/services/${service.ID}` }).catch(ignoreNotFound);

@@ -22,9 +22,22 @@ export interface CaddyAdmin {
   insertRoute(index: number, route: CaddyRoute): Promise<void>;
   /** The route with that @id and its ETag (for a conditional replace), or undefined. */
   getRoute(id: string): Promise<{ route: CaddyRoute; etag?: string } | undefined>;
-  /** Replaces the route with that @id as a whole; with ifMatch only if it is unchanged since read (else conflict). */
-  replaceRoute(id: string, route: CaddyRoute, ifMatch?: string): Promise<void>;
-  deleteRoute(id: string): Promise<void>;
+  /** Replaces the object (route, certificate) with that @id as a whole; with ifMatch only if unchanged since read (else conflict). */
+  replaceById(id: string, value: object, ifMatch?: string): Promise<void>;
+  /** Deletes the object with that @id; a missing one is fine. */
+  deleteById(id: string): Promise<void>;
+  /** The tls app's load_pem entries (certificates Caddy serves by SNI). */
+  listCertificates(): Promise<CaddyCertificate[]>;
+  /** Appends an entry, creating the tls app's path to it when missing. */
+  addCertificate(entry: CaddyCertificate): Promise<void>;
+}
+
+/** One load_pem entry; `@id` lets Meridian replace or delete it. */
+export interface CaddyCertificate {
+  "@id"?: string;
+  certificate: string;
+  key: string;
+  tags?: string[];
 }
 
 const timeoutMs = 10_000;
@@ -139,10 +152,20 @@ export function createCaddyAdmin(opts: RouterOptions): CaddyAdmin {
         throw error;
       }
     },
-    async replaceRoute(id, route, ifMatch) {
-      await call("PATCH", `/id/${encodeURIComponent(id)}`, route, ifMatch ? { "if-match": ifMatch } : {});
+    async replaceById(id, value, ifMatch) {
+      await call("PATCH", `/id/${encodeURIComponent(id)}`, value, ifMatch ? { "if-match": ifMatch } : {});
     },
-    async deleteRoute(id) {
+    async listCertificates() {
+      return ((await getOrNull("/config/apps/tls/certificates/load_pem")) as CaddyCertificate[] | null) ?? [];
+    },
+    async addCertificate(entry) {
+      // Each level may be missing; POST on a missing key of an existing object creates it.
+      if ((await getOrNull("/config/apps/tls")) === null) await call("POST", "/config/apps/tls", { certificates: { load_pem: [entry] } });
+      else if ((await getOrNull("/config/apps/tls/certificates")) === null) await call("POST", "/config/apps/tls/certificates", { load_pem: [entry] });
+      else if ((await getOrNull("/config/apps/tls/certificates/load_pem")) === null) await call("POST", "/config/apps/tls/certificates/load_pem", [entry]);
+      else await call("POST", "/config/apps/tls/certificates/load_pem", entry);
+    },
+    async deleteById(id) {
       try {
         await call("DELETE", `/id/${encodeURIComponent(id)}`);
       } catch (error) {

@@ -45,6 +45,13 @@ describe("a slot as a Swarm service", () => {
     });
   });
 
+  it("leaves out empty env, command and args (the engine drops them; a re-apply must compare equal)", () => {
+    const spec = renderService({ ...input(slot({ env: {}, secretEnv: [], command: [], args: [] })), secrets: [] });
+    expect(spec).not.toHaveProperty("env");
+    expect(spec).not.toHaveProperty("command");
+    expect(spec).not.toHaveProperty("args");
+  });
+
   it("turns probes into exec-form health checks", () => {
     expect(renderHealthcheck(slot())).toEqual({ test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/healthz"], interval: 2, timeout: 2, retries: 2, startPeriod: 0 });
     expect(renderHealthcheck(slot({ readiness: { tcp: { port: 9090 }, initialDelaySeconds: 5, periodSeconds: 3, timeoutSeconds: 1, failureThreshold: 3 } }))?.test).toEqual(["CMD", "nc", "-z", "127.0.0.1", "9090"]);

@@ -88,16 +88,18 @@ export function renderService(input: RenderInput): MeridianServiceSpec {
   const requests = slot.resources.requests;
   const healthcheck = renderHealthcheck(slot);
   const update = renderUpdateConfig(slot);
+  const env = renderEnv(slot, input.secrets);
+  // Empty lists are left out: the engine drops them, and a re-apply must compare equal.
   return {
     kind: "SwarmService",
     name: getServiceName(target, slot.slot),
     namespace: target.namespace,
     image: slot.image,
     replicas: slot.replicas,
-    env: renderEnv(slot, input.secrets),
+    ...(Object.keys(env).length > 0 && { env }),
     labels,
-    ...(slot.command && { command: slot.command }),
-    ...(slot.args && { args: slot.args }),
+    ...(slot.command && slot.command.length > 0 && { command: slot.command }),
+    ...(slot.args && slot.args.length > 0 && { args: slot.args }),
     ...((limits || requests) && {
       resources: {
         ...(limits && { limits: { ...(limits.cpu && { cpu: limits.cpu }), ...(limits.memory && { memory: limits.memory }) } }),

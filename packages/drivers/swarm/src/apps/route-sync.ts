@@ -92,7 +92,7 @@ export async function syncAppRoutes(client: DockerClient, router: Router, t: App
       continue;
     }
     if (!req.dryRun) {
-      if (before) await router.admin.replaceRoute(id, after);
+      if (before) await router.admin.replaceById(id, after);
       else {
         const index = getInsertIndex(routes, after);
         await router.admin.insertRoute(index, after);
@@ -104,7 +104,7 @@ export async function syncAppRoutes(client: DockerClient, router: Router, t: App
   if (req.routes) {
     const keep = new Set(results.map((r) => r.name));
     for (const stale of owned.filter((o) => !keep.has(`${o.host}${o.path}`))) {
-      if (!req.dryRun) await router.admin.deleteRoute(stale.id);
+      if (!req.dryRun) await router.admin.deleteById(stale.id);
       const before = all.find((r) => r["@id"] === stale.id);
       // ApplyResult has no "deleted"; a removal is a change whose diff empties the object.
       results.push(toResult(t, stale, "configured", before, undefined));
@@ -133,7 +133,7 @@ export async function resyncUpstreams(router: Router, routes: OwnedRoute[], list
     const after = renderAppRoute(target, spec, liveOwned.traffic, statesOf(owned), nodes, router.upstreamHost);
     if (isSameRoute(live.route, after)) continue;
     try {
-      await router.admin.replaceRoute(owned.id, after, live.etag);
+      await router.admin.replaceById(owned.id, after, live.etag);
       changed++;
     } catch (error) {
       // Changed between our read and write: the writer saw the world too; the next pass looks again.
