@@ -69,7 +69,8 @@ describe("swarm driver: inventory", () => {
     expect(recording.items.get(key("SwarmSecret", names.secret))?.summary).toMatchObject({ driver: "internal" });
     expect(recording.items.get(key("SwarmVolume", names.volume, null))?.summary).toMatchObject({ driver: "local", stack });
 
-    const node = recording.ofKind("SwarmNode")[0];
+    // With workers (swarm up --workers N) the list order is the engine's: pick the manager, not the first node.
+    const node = recording.ofKind("SwarmNode").find((n) => n.summary.role === "manager");
     expect(node?.summary).toMatchObject({ role: "manager", ready: true });
     expect(node?.summary.cpu).toBeGreaterThan(0);
     expect(node?.summary.memory).toBeGreaterThan(0);
