@@ -6,7 +6,7 @@ import { createSwarmConnection, describeSwarmEndpoint, type SwarmConnectionConfi
  * What Meridian stores for a cluster: the resolved target only (never the whole kubeconfig, which may hold
  * other clusters' credentials), split into what may be shown (endpoint, auth method) and the secret part.
  */
-export type StoredCredentials = { runtime: "kubernetes"; target: KubeTarget } | { runtime: "swarm"; config: SwarmConnectionConfig };
+export type StoredCredentials = { runtime: "kubernetes"; target: KubeTarget } | { runtime: "swarm"; config: SwarmConnectionConfig & { router?: { caddyAdminUrl: string; upstreamHost?: string } } };
 
 export interface NormalizedConnection {
   runtime: "kubernetes" | "swarm";
@@ -42,5 +42,5 @@ export function normalizeConnection(input: ClusterConnectionInput): NormalizedCo
 }
 
 export function openConnection(creds: StoredCredentials, log?: (msg: string, extra?: object) => void): ClusterConnection {
-  return creds.runtime === "kubernetes" ? createKubernetesConnection(creds.target, { log }) : createSwarmConnection(creds.config, { log });
+  return creds.runtime === "kubernetes" ? createKubernetesConnection(creds.target, { log }) : createSwarmConnection(creds.config, { log, router: creds.config.router });
 }

@@ -113,7 +113,8 @@ export function renderService(input: RenderInput): MeridianServiceSpec {
     rollbackConfig: { parallelism: update.parallelism, order: update.order, failureAction: "pause", monitor: "5s", maxFailureRatio: 0 },
     restartPolicy: { condition: "any", delay: "5s", maxAttempts: 0 },
     ...(network && { networks: [network] }),
-    ...(constraints.length > 0 && { constraints }),
+    // The app's own placement first, then the driver's (operator-wide) constraints; Swarm requires all of them.
+    ...(constraints.length + (slot.placement?.constraints.length ?? 0) > 0 && { constraints: [...new Set([...(slot.placement?.constraints ?? []), ...constraints])] }),
     ...(mountedSecrets.length > 0 && { secrets: mountedSecrets.filter((n): n is string => n !== undefined).map((source) => ({ source })) }),
     ...(slot.volumes.length > 0 && { mounts: slot.volumes.map((v) => ({ source: `${target.namespace}_${target.app}-${v.name}`, target: v.mountPath })) }),
   };
