@@ -31,8 +31,8 @@ export async function confirm(page: Page): Promise<void> {
 // Screenshots for docs/ only when asked (MERIDIAN_E2E_SHOTS=docs/screenshots), so a test run changes no files.
 const shotsDir = process.env.MERIDIAN_E2E_SHOTS;
 
-/** `clusters-<name>-light.png` and `-dark.png` into MERIDIAN_E2E_SHOTS, when set. */
-export async function shoot(page: Page, name: string): Promise<void> {
+/** `<area>-<name>-light.png` and `-dark.png` into MERIDIAN_E2E_SHOTS, when set (area: the suite, "clusters" by default). */
+export async function shoot(page: Page, name: string, area = "clusters"): Promise<void> {
   if (!shotsDir) return;
   await mkdir(shotsDir, { recursive: true });
   // Toasts from earlier steps would cover the page; hidden by a style, since React owns their nodes.
@@ -40,7 +40,7 @@ export async function shoot(page: Page, name: string): Promise<void> {
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.waitForTimeout(250);
-    await page.screenshot({ path: `${shotsDir}/clusters-${name}-${scheme}.png` });
+    await page.screenshot({ path: `${shotsDir}/${area}-${name}-${scheme}.png` });
   }
   await page.emulateMedia({ colorScheme: "light" });
   await hide.evaluate((el) => (el as Element).remove());

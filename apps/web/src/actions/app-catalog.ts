@@ -80,8 +80,8 @@ export const appActions = {
 export interface ReleaseTarget {
   app: App;
   release: Release;
-  /** The release serving in its environment now. */
-  currentNumber: number | null;
+  /** Releases whose version serves now: the current one and, for a rollback, the one it pinned. */
+  serving: readonly number[];
 }
 
 export const releaseActions = {
@@ -92,7 +92,7 @@ export const releaseActions = {
     keywords: "revert previous",
     enabled: (_ctx, t) => {
       if (t.release.state !== "succeeded") return "Only a release that succeeded can be rolled back to";
-      if (t.release.number === t.currentNumber) return "This release is serving now";
+      if (t.serving.includes(t.release.number)) return "This version is serving now";
       return true;
     },
     perform: async (ctx, t) => {

@@ -42,9 +42,11 @@ export function CreateAppDialog({ projectId, onClose }: { projectId?: string; on
   const project = projectList.find((p) => p.id === projectIdOrFirst);
   const d = { ...draft, projectId: projectIdOrFirst };
   const generated = useMemo(() => documentYaml(draftToDocument(d, project?.slug ?? "")), [JSON.stringify(d), project?.slug]);
+  // Editing clears the messages: they come back, current, on the next Next.
   const set = (patch: Partial<AppDraft>) => {
     setDraft((x) => ({ ...x, ...patch }));
     setYaml(null);
+    setShown({});
   };
 
   function next(e?: FormEvent) {
@@ -144,6 +146,7 @@ export function CreateAppDialog({ projectId, onClose }: { projectId?: string; on
                     onClick={() => {
                       setDraft((x) => applyTemplate({ ...x, name: x.name === x.template?.id ? "" : x.name }, t));
                       setYaml(null);
+                      setShown({});
                     }}
                   >
                     <strong>{t.name}</strong>
@@ -223,7 +226,7 @@ export function CreateAppDialog({ projectId, onClose }: { projectId?: string; on
         {step === 2 ? (
           <>
             <p className="muted small">
-              The app document that will be created in <strong>{project?.name}</strong>. Edit it here if you like — it is the same YAML `meridian apply -f` takes. Creating deploys nothing.
+              The app document that will be created in <strong>{project?.name}</strong>. Edit it here if you like — it is the same YAML <code>meridian apply -f</code> takes. Creating deploys nothing.
             </p>
             {Object.keys(f).length ? (
               <Alert kind="error">

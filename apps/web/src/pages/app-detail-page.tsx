@@ -118,7 +118,7 @@ function EnvironmentCard({ app, env }: { app: App; env: AppEnvironmentStatus }) 
         <HealthBadge health={env.health} />
       </header>
       <dl className="app-env-facts">
-        <div>
+        <div className="fact-wide">
           <dt>Release</dt>
           <dd data-testid="current-release">{env.current ? <span title={env.current.image}>#{env.current.number} · <code className="mono small">{shortImage(env.current.image)}</code></span> : <span className="muted">none yet</span>}</dd>
         </div>
@@ -150,7 +150,7 @@ function EnvironmentCard({ app, env }: { app: App; env: AppEnvironmentStatus }) 
       ) : null}
       {env.inProgress ? <InProgress app={app} env={env} /> : null}
       <div className="app-env-actions">
-        <ActionButton action={appActions.deploy} target={{ app, env }} variant={env.inProgress ? "secondary" : "primary"} size="sm" />
+        <ActionButton action={appActions.deploy} target={{ app, env }} variant={env.inProgress || !env.target ? "secondary" : "primary"} size="sm" />
         <ActionButton action={appActions.logs} target={{ app, env }} size="sm" variant="ghost" />
       </div>
     </li>

@@ -117,6 +117,7 @@ export function AppDomains({ app }: { app: App }) {
       })}
       <section className="card app-section" aria-labelledby="add-route-title">
         <h2 id="add-route-title">Add a route</h2>
+        <p className="small muted">"All environments" adds it to the app's routes, used by every environment without its own list; "Only …" gives that environment its own list.</p>
         <form
           className="form-grid route-form"
           onSubmit={(ev) => {
@@ -148,7 +149,7 @@ export function AppDomains({ app }: { app: App }) {
           <label className="field">
             <span>Environments</span>
             <select className="input" value={scope} onChange={(ev) => setScope(ev.currentTarget.value)}>
-              <option value="all">Every environment using the app's routes</option>
+              <option value="all">All environments</option>
               {app.environments.map((e) => (
                 <option key={e.environmentId} value={e.environmentSlug}>
                   Only {e.environmentName}

@@ -38,6 +38,8 @@ export function AppHistory({ app, envSlug, onEnv }: { app: App; envSlug: string;
   );
   const releases = flattenPages(list.data);
   const now = useNow(releases.some((r) => isOpen(r.state)) ? 1000 : 30_000);
+  const current = releases.find((r) => r.number === env?.current?.number);
+  const serving = current ? [current.number, ...(current.rollbackOf !== null ? [current.rollbackOf] : [])] : [];
   if (!env) return <EmptyState title="This project has no environments" />;
   return (
     <div className="app-history">
@@ -50,7 +52,7 @@ export function AppHistory({ app, envSlug, onEnv }: { app: App; envSlug: string;
       {list.data && releases.length === 0 ? <EmptyState title={`No releases in ${env.environmentName} yet`} body="Each deploy and rollback creates a numbered release; they show up here with their steps." /> : null}
       <ol className="timeline" aria-label={`Releases in ${env.environmentName}`}>
         {releases.map((r) => (
-          <ReleaseItem key={r.id} app={app} release={r} currentNumber={env.current?.number ?? null} now={now} />
+          <ReleaseItem key={r.id} app={app} release={r} serving={serving} now={now} />
         ))}
       </ol>
       {list.hasNextPage ? (
@@ -64,11 +66,11 @@ export function AppHistory({ app, envSlug, onEnv }: { app: App; envSlug: string;
   );
 }
 
-function ReleaseItem({ app, release: r, currentNumber, now }: { app: App; release: Release; currentNumber: number | null; now: number }) {
+function ReleaseItem({ app, release: r, serving, now }: { app: App; release: Release; serving: readonly number[]; now: number }) {
   const [open, setOpen] = useState<boolean | null>(null);
   const expanded = open ?? isOpen(r.state);
   const id = `release-${r.id}`;
-  const serving = r.number === currentNumber;
+  const isServing = r.number === serving[0];
   return (
     <li className={`timeline-item tone-${releaseTone[r.state]}`} data-release={r.number} data-state={r.state}>
       <span className="timeline-dot" aria-hidden />
@@ -86,9 +88,9 @@ function ReleaseItem({ app, release: r, currentNumber, now }: { app: App; releas
           </code>
           <span className="small muted">{strategyLabel(r.strategy)}</span>
           <ReleaseStateBadge state={r.state} />
-          {serving ? <Badge tone="success">serving</Badge> : null}
+          {isServing ? <Badge tone="success">serving</Badge> : null}
           <span className="timeline-actions">
-            {r.state === "succeeded" && !serving ? <ActionButton action={releaseActions.rollback} target={{ app, release: r, currentNumber }} size="sm" /> : null}
+            {r.state === "succeeded" && !serving.includes(r.number) ? <ActionButton action={releaseActions.rollback} target={{ app, release: r, serving }} size="sm" /> : null}
           </span>
         </div>
         <div className="small muted">

@@ -68,7 +68,7 @@ export function AppSpecEditor({ app }: { app: App }) {
             Edit
           </Button>
           <ActionButton action={appDocActions.export} target={app} />
-          <span className="muted small toolbar-note">Spec version {app.specVersion}. The same document `meridian apply -f` takes.</span>
+          <span className="muted small toolbar-note">Spec version {app.specVersion} · the document <code>meridian apply -f</code> takes.</span>
         </div>
         <pre className="code-view" data-testid="spec-view">
           <code>{yaml.data}</code>

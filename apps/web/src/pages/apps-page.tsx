@@ -9,6 +9,7 @@ import type { ResourceDescriptor } from "../resources/descriptor";
 import { PageHeader, ResourceTable, SearchBox } from "../resources/resource-list";
 import { relativeTime } from "../ui/feedback";
 import { useDebounced } from "../ui/use-debounced";
+import { shortImage } from "../apps/status";
 import { EnvChip } from "./app-parts";
 
 type AppSummary = RouteResponse<Routes["listApps"]>["items"][number];
@@ -31,7 +32,15 @@ function appDescriptor(orgId: string): ResourceDescriptor<AppSummary> {
           </span>
         ),
       },
-      { id: "source", header: "Source", cell: (a) => <code className="cell-text clamp mono small" title={a.source}>{a.source}</code> },
+      {
+        id: "source",
+        header: "Source",
+        cell: (a) => (
+          <code className="cell-text clamp mono small" title={a.source}>
+            {a.source.includes("://") ? a.source : shortImage(a.source)}
+          </code>
+        ),
+      },
       {
         id: "envs",
         header: "Environments",
