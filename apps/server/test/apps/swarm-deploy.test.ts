@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { request as httpRequest } from "node:http";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,9 +28,20 @@ const appParams = (app: string) => ({ ...org, projectId, app });
 const envParams = (app: string) => ({ ...org, projectId, environmentId: envId, app });
 const docker = (...args: string[]) => run("docker", args, { env: { ...process.env, DOCKER_HOST: sw.dockerHost } }).then((r) => r.stdout.trim());
 
-async function get(h: string, path = "/"): Promise<{ status: number; body: string }> {
-  const res = await fetch(`${sw.router.httpUrl}${path}`, { headers: { host: h } }).catch(() => null);
-  return res ? { status: res.status, body: await res.text() } : { status: 0, body: "" };
+/** GET through Caddy with the app's Host header (fetch may not set Host, so node:http). */
+function get(h: string, path = "/"): Promise<{ status: number; body: string }> {
+  const u = new URL(sw.router.httpUrl);
+  return new Promise((resolve) => {
+    const req = httpRequest({ host: u.hostname, port: u.port, path, headers: { host: h }, agent: false, timeout: 5000 }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolve({ status: 0, body: "" }));
+    req.end();
+  });
 }
 const versionsOf = async (n: number) => {
   const seen = new Map<string, number>();
