@@ -1,5 +1,6 @@
 import { findDaemon } from "../lib/processes.js";
 import { getCaddyUrls } from "./caddy.js";
+import { getPebbleInfo } from "./pebble.js";
 import { getManagerDaemon, getSwarmContext, readSwarmState, runDocker } from "./context.js";
 import { type SwarmImages, getImageNames } from "./images.js";
 
@@ -11,6 +12,8 @@ export type SwarmStatus = {
   images: SwarmImages;
   /** Caddy, the apps' router: admin API and the plain-HTTP listener tests send requests to. */
   router: { adminUrl: string; httpUrl: string; httpsUrl: string };
+  /** Pebble, the ACME CA for domain tests, and the DNS server it (and Meridian's ownership checks) resolve with. */
+  acme: ReturnType<typeof getPebbleInfo>;
   daemons: Record<string, number | undefined>;
   nodes: { hostname: string; status: string; availability: string; role: string }[];
 };
@@ -18,7 +21,7 @@ export type SwarmStatus = {
 export async function getSwarmStatus(): Promise<SwarmStatus> {
   const ctx = getSwarmContext();
   const workers = readSwarmState(ctx)?.workers ?? 0;
-  const names = ["registry", "caddy", "dockerd", ...Array.from({ length: workers }, (_, i) => `dockerd-w${i + 1}`)];
+  const names = ["registry", "caddy", "pebble", "challtestsrv", "dockerd", ...Array.from({ length: workers }, (_, i) => `dockerd-w${i + 1}`)];
   const daemons = Object.fromEntries(names.map((name) => [name, findDaemon(ctx.runDir, name)]));
   const status: SwarmStatus = {
     running: Object.values(daemons).some((pid) => pid !== undefined),
@@ -27,6 +30,7 @@ export async function getSwarmStatus(): Promise<SwarmStatus> {
     registry: ctx.registry,
     images: getImageNames(ctx),
     router: getCaddyUrls(),
+    acme: getPebbleInfo(ctx),
     daemons,
     nodes: [],
   };

@@ -18,6 +18,7 @@ import {
 import { getSwarmNodeState, startDockerd } from "./dockerd.js";
 import { type SwarmImages, copyImagesToWorker, ensureImages, getImageNames, testappVersions, baseImage } from "./images.js";
 import { startCaddy } from "./caddy.js";
+import { startPebble } from "./pebble.js";
 import { ensureBridge, ensureWorkerNetns } from "./network.js";
 import { startRegistry } from "./registry.js";
 
@@ -107,6 +108,7 @@ export async function startSwarmTestbed(options: SwarmUpOptions = {}): Promise<{
   const images = await ensureImages(ctx, manager);
   for (let i = 1; i <= workers; i++) await startWorker(ctx, manager, i, images);
   await startCaddy(ctx);
+  await startPebble(ctx);
   await waitFor(`${workers + 1} Ready swarm node(s)`, async () => (await countReadyNodes(manager)) >= workers + 1, 60_000);
   logStep(`swarm testbed up: 1 manager + ${workers} worker(s); run \`npm run testbed -- swarm env\``);
   return { ctx, images: getImageNames(ctx) };

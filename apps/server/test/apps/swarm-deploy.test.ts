@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { request as httpRequest } from "node:http";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { request as httpsRequest } from "node:https";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -43,6 +44,21 @@ function get(h: string, path = "/"): Promise<{ status: number; body: string }> {
     req.end();
   });
 }
+/** GET over TLS with SNI and Host set to `servername`, trusting only `ca`. */
+function httpsText(url: string, servername: string, ca: string): Promise<string> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest({ host: u.hostname, port: u.port, path: u.pathname, servername: servername === "127.0.0.1" ? undefined : servername, headers: { host: servername }, ca, agent: false, timeout: 5000 }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`HTTP ${res.statusCode}`))));
+    });
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", reject);
+    req.end();
+  });
+}
 const versionsOf = async (n: number) => {
   const seen = new Map<string, number>();
   for (let i = 0; i < n; i++) {
@@ -72,7 +88,13 @@ const spec = (image: string, extra: Record<string, unknown> = {}) => ({
 beforeAll(async () => {
   sw = await ensureSwarmTestbed();
   root = await mkdtemp(join(tmpdir(), "meridian-swarm-apps-"));
-  server = await startTestServer({ env: { MERIDIAN_AUTOSCALE_INTERVAL_SECONDS: "2", MERIDIAN_BUILD_REGISTRY: sw.registry, MERIDIAN_BUILD_DOCKER_HOST: sw.dockerHost, MERIDIAN_ALLOW_LOCAL_GIT: "true" } });
+  const acme = sw.acme;
+  const acmeEnv: Record<string, string> = acme
+    ? { MERIDIAN_ACME_DIRECTORY: acme.directoryUrl, MERIDIAN_ACME_CA_FILE: acme.caFile, MERIDIAN_DNS_SERVER: acme.dnsServer, MERIDIAN_HTTP_CHALLENGE_PORT: String(acme.httpChallengePort) }
+    : {};
+  server = await startTestServer({
+    env: { MERIDIAN_AUTOSCALE_INTERVAL_SECONDS: "2", MERIDIAN_BUILD_REGISTRY: sw.registry, MERIDIAN_BUILD_DOCKER_HOST: sw.dockerHost, MERIDIAN_ALLOW_LOCAL_GIT: "true", ...acmeEnv },
+  });
   admin = await loginAs(server.baseUrl, "admin", server.adminPassword);
   await admin.client.call("createCluster", { params: org, body: { slug: "swarm", connection: { kind: "swarm", host: sw.dockerHost, router: { caddyAdminUrl: sw.router.adminUrl } } } });
   await waitFor("swarm ready", async () => (await admin.client.call("getCluster", { params: { ...org, clusterId: "swarm" } })).state === "ready");
@@ -96,6 +118,26 @@ describe("apps on Swarm, with traffic through Caddy", () => {
     const running = await docker("service", "ls", "--filter", `label=meridian.dev/app=web`, "--format", "{{.Name}} {{.Replicas}}");
     expect(running).toContain("3/3");
     expect(await versionsOf(6)).toEqual(new Map([["v1", 6]]));
+  });
+
+  it("verifies the domain through the router, gets a certificate from Pebble and serves the app over HTTPS", async () => {
+    const acme = sw.acme;
+    if (!acme) throw new Error("this test needs the local testbed's Pebble (an external testbed has none)");
+    const { items } = await admin.client.call("listAppDomains", { params: appParams("web") });
+    const domain = items.find((d) => d.host === host);
+    expect(domain?.verification.verified).toBe(false);
+    const after = await admin.client.call("verifyAppDomain", { params: { ...appParams("web"), domainId: domain?.id as string } });
+    expect(after.verification).toMatchObject({ verified: true, lastError: null });
+    expect(after.certificate).toMatchObject({ state: "issued", lastError: null });
+    expect(after.certificate.issuer).toMatch(/Pebble/i);
+    expect(new Date(after.certificate.renewAt as string).getTime()).toBeLessThan(new Date(after.certificate.notAfter as string).getTime());
+    const root = await httpsText(acme.rootsUrl, "127.0.0.1", await readFile(acme.caFile, "utf8"));
+    const page = await waitFor("HTTPS answer", async () => {
+      const u = new URL(sw.router.httpsUrl);
+      const r = await httpsText(`https://${u.hostname}:${u.port}/`, host, root).catch(() => null);
+      return r?.includes("meridian testapp") ? r : null;
+    });
+    expect(page).toContain("meridian testapp v1");
   });
 
   it("rolls a canary that fails its health check back automatically, and traffic never leaves v1", async () => {

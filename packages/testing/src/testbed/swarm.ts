@@ -11,6 +11,8 @@ export type SwarmTestbed = {
   images: SwarmImages;
   /** Caddy, the apps' router: admin API URL and the plain-HTTP and TLS listeners requests are sent to. */
   router: { adminUrl: string; httpUrl: string; httpsUrl: string };
+  /** Pebble (ACME CA) and the DNS server it and Meridian's ownership checks resolve with; null when external. */
+  acme: { directoryUrl: string; rootsUrl: string; caFile: string; dnsServer: string; httpChallengePort: number } | null;
   /** Worker count (each a dockerd in its own network namespace). */
   workers: number;
   external: boolean;
@@ -22,6 +24,8 @@ type SwarmStatus = {
   registry: string;
   images: SwarmImages;
   router: { adminUrl: string; httpUrl: string; httpsUrl: string };
+  acme?: NonNullable<SwarmTestbed["acme"]>;
+  daemons: Record<string, number | undefined>;
   nodes: { status: string }[];
 };
 
@@ -49,12 +53,12 @@ export async function ensureSwarmTestbed(options: { workers?: number } = {}): Pr
       httpUrl: process.env.MERIDIAN_TEST_CADDY_HTTP_URL || "http://127.0.0.1:80",
       httpsUrl: process.env.MERIDIAN_TEST_CADDY_HTTPS_URL || "https://127.0.0.1:443",
     };
-    return { dockerHost: external, registry, images: getExternalImages(registry), router, workers: 0, external: true };
+    return { dockerHost: external, registry, images: getExternalImages(registry), router, acme: null, workers: 0, external: true };
   }
   let status = await readSwarmStatus();
   const wanted = (options.workers ?? 0) + 1;
   // An older testbed without Caddy has no router in its status: `swarm up` (idempotent) adds it.
-  if (!status.ready || status.nodes.length < wanted || !status.router?.httpsUrl) {
+  if (!status.ready || status.nodes.length < wanted || !status.router?.httpsUrl || !status.daemons?.pebble) {
     const args = ["swarm", "up"];
     if (options.workers !== undefined) args.push("--workers", String(options.workers));
     await runTestbedCli(args);
@@ -65,6 +69,7 @@ export async function ensureSwarmTestbed(options: { workers?: number } = {}): Pr
     registry: status.registry,
     images: status.images,
     router: status.router,
+    acme: status.acme ?? null,
     workers: status.nodes.length - 1,
     external: false,
   };
