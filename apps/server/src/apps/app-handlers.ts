@@ -71,7 +71,13 @@ export function createAppHandlers(deps: AppHandlerDeps): AppHandlers {
     async putApp(ctx, { params, body }) {
       const org = requireOrg(ctx);
       const actor = requireActor(ctx);
+      // Row lock: concurrent PUTs of one app are ordered, so the version check above can't race.
+      await ctx.db.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`app|${params.projectId}|${params.app}`]);
       const before = await findAppRow(ctx.db, org.id, params.projectId, params.app);
+      if (before && body.createOnly) throw new AppError("conflict", `app ${params.app} already exists in this project`);
+      if (body.expectedSpecVersion !== undefined && (before?.spec_version ?? 0) !== body.expectedSpecVersion) {
+        throw new AppError("conflict", before ? `the app changed meanwhile (now at version ${before.spec_version}, you edited ${body.expectedSpecVersion}): reload and apply your change again` : `app ${params.app} does not exist`);
+      }
       if (!before && !requireAccess(ctx).can("app:create", { kind: "project", projectId: params.projectId })) {
         throw new AppError("forbidden", "creating an app needs the app:create permission in this project");
       }

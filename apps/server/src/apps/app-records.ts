@@ -52,6 +52,7 @@ interface EnvStatusRow {
   open_state: string | null;
   open_step: number | null;
   open_steps: number | null;
+  open_step_name: string | null;
 }
 
 /** Per environment of each app's project: where it deploys, what serves, what runs now. */
@@ -63,7 +64,7 @@ export async function loadEnvironmentStatuses(db: Queryable, orgId: string, apps
             coalesce(d.cluster_id, t.cluster_id) AS target_cluster_id, c.slug AS target_cluster_slug, c.runtime AS target_runtime,
             coalesce(d.namespace, t.namespace) AS target_namespace, d.app_id IS NOT NULL AS deployed, d.active_slot,
             cur.number AS current_number, cur.image AS current_image, cur.finished_at AS current_finished_at,
-            o.number AS open_number, o.state AS open_state, o.step AS open_step, jsonb_array_length(o.steps) AS open_steps
+            o.number AS open_number, o.state AS open_state, o.step AS open_step, jsonb_array_length(o.steps) AS open_steps, o.steps -> o.step ->> 'name' AS open_step_name
        FROM apps a
        JOIN environments e ON e.project_id = a.project_id
        LEFT JOIN app_deployments d ON d.app_id = a.id AND d.environment_id = e.id
@@ -106,7 +107,7 @@ function toEnvStatus(row: EnvStatusRow, spec: AppSpec, obs: AppObservation | nul
     deployed: row.deployed,
     activeSlot: row.active_slot,
     current: row.current_number !== null ? { number: row.current_number, image: row.current_image ?? "", finishedAt: row.current_finished_at } : null,
-    inProgress: row.open_number !== null ? { number: row.open_number, state: row.open_state as "pending", step: row.open_step ?? 0, steps: row.open_steps ?? 0 } : null,
+    inProgress: row.open_number !== null ? { number: row.open_number, state: row.open_state as "pending", step: row.open_step ?? 0, steps: row.open_steps ?? 0, stepName: row.open_step_name } : null,
     replicas: active ? { desired: active.desired, ready: active.ready } : null,
     health,
     routes: (envSpec?.routes ?? spec.routes).map((r) => `${r.host}${r.path === "/" ? "" : r.path}`),

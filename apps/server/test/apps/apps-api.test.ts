@@ -46,6 +46,11 @@ describe("apps", () => {
     expect(updated.spec.replicas).toBe(3);
     const same = await admin.client.call("putApp", { params: { ...org, projectId, app: "web" }, body: { spec: { ...spec, replicas: 3 } } });
     expect(same.specVersion).toBe(2);
+    const stale = await errorOf(admin.client.call("putApp", { params: { ...org, projectId, app: "web" }, body: { spec, expectedSpecVersion: 1 } }));
+    expect(stale?.status).toBe(409);
+    expect(stale?.message).toMatch(/changed meanwhile \(now at version 2/);
+    const dup = await errorOf(admin.client.call("putApp", { params: { ...org, projectId, app: "web" }, body: { spec, createOnly: true } }));
+    expect(dup?.status).toBe(409);
     const list = await admin.client.call("listApps", { params: org, query: {} });
     expect(list.items.map((a) => `${a.projectSlug}/${a.name}:${a.source}`)).toEqual(["shop/web:127.0.0.1:5000/meridian/testapp:v1"]);
   });

@@ -65,7 +65,7 @@ export const AppEnvironmentStatus = z.object({
   activeSlot: z.enum(["blue", "green"]).nullable(),
   current: z.object({ number: z.number().int(), image: z.string(), finishedAt: Timestamp.nullable() }).nullable(),
   /** The release running or waiting now, if any. */
-  inProgress: z.object({ number: z.number().int(), state: ReleaseState, step: z.number().int(), steps: z.number().int() }).nullable(),
+  inProgress: z.object({ number: z.number().int(), state: ReleaseState, step: z.number().int(), steps: z.number().int(), stepName: z.string().nullable() }).nullable(),
   replicas: z.object({ desired: z.number().int(), ready: z.number().int() }).nullable(),
   health: z.enum(["ok", "progressing", "failed", "unknown", "not_deployed"]),
   routes: z.array(z.string()),
@@ -94,7 +94,14 @@ export const ListAppsQuery = z.object({
   cursor: z.string().max(512).optional(),
 });
 
-export const PutAppBody = z.object({ description: Description.optional(), spec: AppSpec }).strict();
+export const PutAppBody = z
+  .object({
+    description: Description.optional(),
+    spec: AppSpec,
+    expectedSpecVersion: z.number().int().min(1).optional().describe("Refuse (conflict) unless the stored spec is at this version: two editors never overwrite each other"),
+    createOnly: z.boolean().optional().describe("Refuse (conflict) if the app exists"),
+  })
+  .strict();
 export const PutAppResult = App.extend({ created: z.boolean() });
 
 export const DeployBody = z
