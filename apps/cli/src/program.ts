@@ -5,11 +5,13 @@ import { registerApplyCommand } from "./commands/apply.js";
 import { registerAppCommands } from "./commands/apps.js";
 import { registerAuditCommands } from "./commands/audit.js";
 import { registerAuthCommands } from "./commands/auth.js";
+import { registerBuildCommands } from "./commands/builds.js";
 import { renameClusterAddFlags } from "./commands/cluster-add.js";
 import { registerClusterCommands } from "./commands/clusters.js";
 import { registerContextCommands } from "./commands/context.js";
 import { registerCreateCommands } from "./commands/create.js";
 import { registerDescribeCommand } from "./commands/describe.js";
+import { registerDomainCommands } from "./commands/domains.js";
 import { registerEnvCommands } from "./commands/envs.js";
 import { registerExportCommand } from "./commands/export.js";
 import { registerGetCommand } from "./commands/get.js";
@@ -24,6 +26,7 @@ import { registerSecretCommands } from "./commands/secrets.js";
 import { registerTeamCommands } from "./commands/teams.js";
 import { registerTokenCommands } from "./commands/tokens.js";
 import { registerUpCommand } from "./commands/up.js";
+import { registerWebhookCommands } from "./commands/webhooks.js";
 import { registerWorkloadCommands } from "./commands/workload-actions.js";
 import { type CliEnv, readCliEnv } from "./config.js";
 import { CliError } from "./errors.js";
@@ -59,6 +62,8 @@ Examples:
   meridian secrets set api-token --project shop < token.txt
   meridian deploy web --project shop --env prod --strategy canary && meridian releases list web --project shop
   meridian export web --project shop > web.yaml && meridian apply -f web.yaml
+  meridian deploy api --project shop --env dev --ref main && meridian builds list api --project shop
+  meridian webhooks set api --project shop --env dev && meridian domains list web --project shop
 
 Config: $MERIDIAN_CONFIG or \${XDG_CONFIG_HOME:-~/.config}/meridian/config.json. Env: MERIDIAN_SERVER, MERIDIAN_TOKEN,
 NO_COLOR, MERIDIAN_DEBUG=1 (stack traces). Exit codes: 0 ok, 1 error, 2 usage error.`,
@@ -84,6 +89,9 @@ NO_COLOR, MERIDIAN_DEBUG=1 (stack traces). Exit codes: 0 ok, 1 error, 2 usage er
   registerLogsCommand(program, env);
   registerAppCommands(program, env);
   registerReleaseCommands(program, env);
+  registerBuildCommands(program, env);
+  registerWebhookCommands(program, env);
+  registerDomainCommands(program, env);
   registerExportCommand(program, env);
   registerSecretCommands(program, env);
   return program;

@@ -147,6 +147,8 @@ export async function applyAppDocuments(client: MeridianClient, orgId: string, a
       after = await client.call("putApp", { params, body: { spec: doc.spec as never, ...(doc.description !== undefined ? { description: doc.description } : {}) } });
     } catch (err) {
       if (err instanceof ApiError && err.code === "invalid_input") throw invalid(label, doc.where, issuesOf(err), err.message);
+      // apply is last-write-wins and sends no expectedSpecVersion; a conflict (a server rule) still names the document.
+      if (err instanceof ApiError && err.code === "conflict") throw new CliError(`${label} (${doc.where}): ${err.message}`);
       throw err;
     }
     const action = after.created ? "created" : before && after.specVersion === before.specVersion ? "unchanged" : "configured";

@@ -16,8 +16,15 @@ export function formatEnvironmentStatus(e: AppEnvironmentStatus): string {
   if (e.current) parts.push(`r${e.current.number}`);
   if (e.replicas) parts.push(`${e.replicas.ready}/${e.replicas.desired}`);
   if (e.health === "failed") parts.push("failed");
-  if (e.inProgress) parts.push(`→ r${e.inProgress.number} ${e.inProgress.state.replace("_", " ")}${e.inProgress.steps > 0 ? ` ${Math.min(e.inProgress.step + 1, e.inProgress.steps)}/${e.inProgress.steps}` : ""}`);
+  if (e.inProgress) parts.push(`→ ${formatInProgress(e.inProgress)}`);
   return parts.join(" ");
+}
+
+/** `r5 progressing 2/6 Send 10% of traffic`: the release running or waiting in an environment, with its current step. */
+export function formatInProgress(p: NonNullable<AppEnvironmentStatus["inProgress"]>): string {
+  const position = p.steps > 0 ? ` ${Math.min(p.step + 1, p.steps)}/${p.steps}` : "";
+  const name = p.stepName ? ` ${p.stepName}` : "";
+  return `r${p.number} ${p.state.replace("_", " ")}${position}${name}`;
 }
 
 /** The status cell of `apps list`: deployed environments side by side, "not deployed" when none is. */

@@ -1,6 +1,6 @@
 import type { App, AppEnvironmentStatus, AppSpecInput, RouteResponse, Routes } from "@meridian/core";
 import type { Command } from "commander";
-import { formatAppStatus, shortImage } from "../apps/format.js";
+import { formatAppStatus, formatInProgress, shortImage } from "../apps/format.js";
 import { checkAppName, resolveProjectTarget } from "../apps/target.js";
 import { writeSection } from "../clusters/sections.js";
 import { readBodyLines } from "../clusters/streams.js";
@@ -50,7 +50,7 @@ const environmentColumns: Column<AppEnvironmentStatus>[] = [
   { header: "Image", value: (e) => (e.current ? shortImage(e.current.image) : null), max: 80 },
   { header: "Replicas", value: (e) => (e.replicas ? `${e.replicas.ready}/${e.replicas.desired}` : null) },
   { header: "Routes", value: (e) => e.routes },
-  { header: "In progress", value: (e) => (e.inProgress ? `r${e.inProgress.number} ${e.inProgress.state.replace("_", " ")}${e.inProgress.steps ? ` ${Math.min(e.inProgress.step + 1, e.inProgress.steps)}/${e.inProgress.steps}` : ""}` : null) },
+  { header: "In progress", value: (e) => (e.inProgress ? formatInProgress(e.inProgress) : null), max: 80 },
 ];
 
 export interface AppLogsOptions {
@@ -190,12 +190,11 @@ async function createApp(rt: Runtime, [name]: string[], opts: CreateOptions): Pr
   }
   if (Object.keys(env).length > 0) spec.env = { ...spec.env, ...env };
 
-  const existing = await t.client.call("getApp", { params }).catch((err: unknown) => {
-    if ((err as { code?: string }).code === "not_found") return null;
-    throw err;
+  // createOnly: the server refuses an existing app in the same transaction that would create it (no get-then-put race).
+  const created = await t.client.call("putApp", { params, body: { spec: spec as App["spec"], createOnly: true, ...(description ? { description } : {}) } }).catch((err: unknown) => {
+    if ((err as { code?: string }).code !== "conflict" || !/already exists/.test((err as Error).message)) throw err;
+    throw new CliError(`app ${t.projectRef}/${app} already exists; change it with \`meridian export ${app} --project ${t.projectRef} > ${app}.yaml\`, edit, \`meridian apply -f ${app}.yaml\``);
   });
-  if (existing) throw new CliError(`app ${existing.projectSlug}/${app} already exists; change it with \`meridian export ${app} --project ${t.projectRef} > ${app}.yaml\`, edit, \`meridian apply -f ${app}.yaml\``);
-  const created = await t.client.call("putApp", { params, body: { spec: spec as App["spec"], ...(description ? { description } : {}) } });
   rt.printer.done(`app ${created.projectSlug}/${created.name} created; deploy it with: meridian deploy ${created.name} --project ${t.projectRef} --env ENV`, created);
 }
 

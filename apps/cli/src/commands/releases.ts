@@ -1,4 +1,5 @@
-import type { Release } from "@meridian/core";
+import type { Build, Release } from "@meridian/core";
+import { followBuild } from "../apps/build-watch.js";
 import { type Command, Option } from "commander";
 import { describeReleaseStrategy, shortImage } from "../apps/format.js";
 import { type ReleaseTarget, releaseLabel, watchRelease } from "../apps/release-watch.js";
@@ -63,6 +64,11 @@ exits 0 when it succeeds, 1 with the reason when it fails, is rolled back or abo
 how to promote and exits 0 (the release waits on the server); --wait-promote keeps waiting instead. Ctrl+C stops
 watching, never the release (exit 130). --no-wait returns as soon as the release is created.`;
 
+const buildHelp = `
+Apps with a git source build first (--ref R builds that ref): the CLI streams the build's log (clone, docker build, push),
+prints its outcome (commit, image digest), then follows the release the build created the same way. A failed
+build exits 1 with its reason. With --no-wait it returns once the build is queued (see: meridian builds).`;
+
 function addWaitOptions(cmd: Command): Command {
   return cmd.option("--no-wait", "return once the release is created").option("--wait-promote", "at a manual pause, keep waiting for someone to promote or abort");
 }
@@ -77,7 +83,7 @@ export function registerReleaseCommands(program: Command, env: CliEnv): void {
       .addOption(new Option("--strategy <type>", "override the spec's strategy for this deploy").choices(strategies))
       .option("--dry-run", "change nothing; print what would change in the cluster, with diffs"),
   )
-    .addHelpText("after", `${waitHelp}\n\nExamples:\n  meridian deploy web --project shop --env prod --image registry.example.com/shop/web:1.5 --strategy canary\n  meridian deploy web --project shop --env dev --dry-run`)
+    .addHelpText("after", `${waitHelp}\n${buildHelp}\n\nExamples:\n  meridian deploy web --project shop --env prod --image registry.example.com/shop/web:1.5 --strategy canary\n  meridian deploy web --project shop --env dev --dry-run\n  meridian deploy api --project shop --env dev --ref v1.2.0`)
     .action(withRuntime(env, deploy));
   addWaitOptions(
     envOptions(program.command("rollback <app>").description("Roll back to an earlier release that succeeded (a new release that pins it)")).requiredOption("--to <n>", "release number to go back to"),
@@ -153,20 +159,39 @@ async function deploy(rt: Runtime, [app]: string[], opts: DeployOptions): Promis
     printApplyResults(rt, "", { results: preview, dryRun: true }, true);
     return;
   }
-  // Git apps build first (when the server can): the releases follow once the image is pushed.
-  const build = (result as { build?: { number: number; ref: string; state: string } | null }).build;
-  if (!result.release) {
+  // Git apps build first: the release follows once the image is pushed.
+  let release = result.release;
+  if (!release) {
+    const build = result.build;
     if (!build) throw new CliError("the server created no release and said nothing about why");
-    rt.printer.done(`build ${build.number} of ${t.app} (${build.ref}) ${build.state}; it deploys to ${t.envRef} once the image is pushed (see: meridian releases list ${t.app} --project ${t.projectRef} --env ${t.envRef})`, result);
-    return;
+    release = await followBuildToRelease(rt, t, build, opts.wait !== false);
+    if (!release) return;
   }
-  const release = result.release;
   if (rt.printer.format === "table") {
     process.stdout.write(`${releaseLabel(release)} created: ${shortImage(release.image)}\n`);
     // A digest the server could not pin is worth knowing before the rollout starts.
     if (release.reason) rt.printer.note(`warning: ${release.reason}`);
   }
   await follow(rt, t, release, { wait: opts.wait !== false, waitPromote: opts.waitPromote === true, expect: "success" });
+}
+
+/**
+ * A deploy that builds first: prints that the build is queued, streams its log, prints its outcome, then answers the
+ * release it created in this environment (null with --no-wait, after saying how to follow the build).
+ */
+async function followBuildToRelease(rt: Runtime, t: ReleaseTarget, build: Build, wait: boolean): Promise<Release | null> {
+  const table = rt.printer.format === "table";
+  const logs = `meridian builds logs ${t.app} ${build.number} --project ${t.projectRef} -f`;
+  if (!wait) {
+    rt.printer.done(`build ${build.number} of ${t.app} (${build.ref}) ${build.state}; it deploys to ${t.envRef} once the image is pushed (follow it with: ${logs})`, build);
+    return null;
+  }
+  if (table) process.stdout.write(`build ${build.number} of ${t.app} (${build.ref}) ${build.state}; its log follows\n`);
+  const done = await followBuild(t, build, { quiet: !table });
+  const entry = done.releases.find((r) => r.environmentId === t.environmentId);
+  if (!entry) throw new CliError(`build ${done.number} created no release in ${t.envRef}; see: meridian builds get ${t.app} ${done.number} --project ${t.projectRef}`);
+  if (entry.error || entry.number === null) throw new CliError(`build ${done.number} succeeded but the deploy to ${t.envRef} was refused: ${entry.error ?? "no release was created"}`);
+  return t.client.call("getRelease", { params: { orgId: t.orgId, projectId: t.projectId, app: t.app, number: entry.number }, query: { environmentId: t.environmentId } });
 }
 
 function parseReleaseNumber(flag: string, value: string | undefined): number {
