@@ -77,6 +77,11 @@ export function observeSlot(state: SlotState, now: number): SlotObservation {
   if (gaveUp) return { ...base, health: "failed", message: `${gaveUp}${update?.Message ? `: ${update.Message}` : ""}` };
   // Repeated failures win over a momentarily full count: a crash loop is "ready" between its crashes.
   if (failed.length >= failureThreshold) return { ...base, health: "failed", message: describeFailures(failed) };
+  // Healthy tasks are not the end of an update: Swarm still watches them for the Monitor window and rolls back on a
+  // failure inside it. "ok" waits for Swarm's own verdict, so a release is never reported successful too early.
+  if (update?.State === "updating" || update?.State === "rollback_started") {
+    return { ...base, health: "progressing", message: `${updated}/${desired} updated, ${running.length}/${desired} ready; Swarm is still monitoring the update` };
+  }
   if (updated === desired && running.length === desired) return { ...base, health: "ok", message: "" };
   const parts = [`${updated}/${desired} updated`, `${running.length}/${desired} ready`];
   if (failed.length > 0) parts.push(describeFailures(failed));
