@@ -19,6 +19,8 @@ const ScaleDialog = lazy(() => import("../dialogs/cluster-dialogs").then((m) => 
 // App dialogs (wizard, deploy with diff and progress, secret values) load with their first use too.
 const CreateAppDialog = lazy(() => import("../dialogs/create-app-dialog").then((m) => ({ default: m.CreateAppDialog })));
 const DeployDialog = lazy(() => import("../dialogs/deploy-dialog").then((m) => ({ default: m.DeployDialog })));
+const UploadCertificateDialog = lazy(() => import("../dialogs/certificate-dialog").then((m) => ({ default: m.UploadCertificateDialog })));
+const WebhookDialog = lazy(() => import("../dialogs/webhook-dialog").then((m) => ({ default: m.WebhookDialog })));
 const SecretDialog = lazy(() => import("../dialogs/secret-dialog").then((m) => ({ default: m.SecretDialog })));
 const PolicyDialog = lazy(() => import("../dialogs/policy-dialog").then((m) => ({ default: m.PolicyDialog })));
 
@@ -81,6 +83,10 @@ function DialogFor({ dialog: d, close, actions }: { dialog: NonNullable<OverlayS
       return <CreateAppDialog projectId={d.projectId} onClose={close} />;
     case "deploy-app":
       return <DeployDialog app={d.app} environmentId={d.environmentId} onClose={close} />;
+    case "upload-certificate":
+      return <UploadCertificateDialog app={d.app} domain={d.domain} onClose={close} />;
+    case "app-webhook":
+      return <WebhookDialog app={d.app} environments={d.environments} rotate={d.rotate} onClose={close} />;
     case "set-secret":
       return <SecretDialog projectId={d.projectId} name={d.name} scope={d.scope} environmentId={d.environmentId} onClose={close} />;
     case "shortcuts-help":

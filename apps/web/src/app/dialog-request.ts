@@ -1,4 +1,4 @@
-import type { App, AuditVerifyResult, Cluster, Environment, InventoryItemView, Member, Project, Role, Team } from "@meridian/core";
+import type { App, AuditVerifyResult, Cluster, Domain, Environment, InventoryItemView, Member, Project, Role, Team } from "@meridian/core";
 
 /** Every dialog an action can open; the dialog host renders the matching component. */
 export type DialogRequest =
@@ -28,5 +28,7 @@ export type DialogRequest =
   | { kind: "create-policy"; clusterId?: string; namespace?: string }
   | { kind: "create-app"; projectId?: string }
   | { kind: "deploy-app"; app: App; environmentId: string }
+  | { kind: "upload-certificate"; app: App; domain: Domain }
+  | { kind: "app-webhook"; app: App; environments: string[]; rotate: boolean }
   | { kind: "set-secret"; projectId: string; name?: string; scope?: "organization" | "project" | "environment"; environmentId?: string }
   | { kind: "shortcuts-help" };

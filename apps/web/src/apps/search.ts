@@ -8,15 +8,18 @@ export interface AppsSearch {
 }
 export const parseAppsSearch = (s: Record<string, unknown>): AppsSearch => ({ ...(str(s.project) ? { project: str(s.project) } : {}), ...(str(s.q) ? { q: str(s.q) } : {}) });
 
-export const appTabs = ["overview", "history", "logs", "spec", "env", "domains"] as const;
+export const appTabs = ["overview", "builds", "history", "logs", "spec", "env", "domains"] as const;
 export type AppTab = (typeof appTabs)[number];
 
 export interface AppSearch {
   tab?: AppTab;
   /** Environment slug the history and logs tabs show. */
   env?: string;
+  /** The build the builds tab shows in detail. */
+  build?: number;
 }
 export function parseAppSearch(s: Record<string, unknown>): AppSearch {
   const tab = appTabs.find((t) => t === s.tab);
-  return { ...(tab && tab !== "overview" ? { tab } : {}), ...(str(s.env) ? { env: str(s.env) } : {}) };
+  const build = Number(s.build);
+  return { ...(tab && tab !== "overview" ? { tab } : {}), ...(str(s.env) ? { env: str(s.env) } : {}), ...(Number.isInteger(build) && build > 0 ? { build } : {}) };
 }

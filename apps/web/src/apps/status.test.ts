@@ -1,6 +1,6 @@
 import type { AppEnvironmentStatus, Release } from "@meridian/core";
 import { describe, expect, it } from "vitest";
-import { canPromote, envChipText, formatDuration, releaseProgress, shortImage, strategyLabel } from "./status";
+import { canPromote, envChipText, inProgressStep, formatDuration, releaseProgress, shortImage, strategyLabel } from "./status";
 
 const step = (kind: string, status: Release["steps"][number]["status"]) => ({ kind, name: kind, status });
 
@@ -75,8 +75,21 @@ describe("envChipText", () => {
     ["serving", { ...base, target, deployed: true, health: "ok" as const, current: { number: 3, image: "x", finishedAt: null }, replicas: { desired: 2, ready: 2 } }, "#3 · 2/2"],
     [
       "a release running",
-      { ...base, target, deployed: true, health: "progressing" as const, current: { number: 3, image: "x", finishedAt: null }, replicas: { desired: 2, ready: 1 }, inProgress: { number: 4, state: "progressing" as const, step: 2, steps: 8 } },
-      "#3 · 1/2 · #4 step 3/8",
+      { ...base, target, deployed: true, health: "progressing" as const, current: { number: 3, image: "x", finishedAt: null }, replicas: { desired: 2, ready: 1 }, inProgress: { number: 4, state: "progressing" as const, step: 2, steps: 8, stepName: "canary 50%" } },
+      "#3 · 1/2 · #4 canary 50%",
+    ],
+    [
+      "a release running, step not named",
+      { ...base, target, deployed: true, health: "progressing" as const, current: null, replicas: null, inProgress: { number: 1, state: "progressing" as const, step: 2, steps: 8, stepName: null } },
+      "#1 step 3/8",
     ],
   ])("%s", (_n, env, text) => expect(envChipText(env)).toBe(text));
+});
+
+describe("inProgressStep", () => {
+  it("names the step and keeps the counter apart", () => {
+    expect(inProgressStep({ number: 2, state: "progressing", step: 0, steps: 3, stepName: "rollout" })).toEqual({ name: "rollout", counter: "1/3" });
+    expect(inProgressStep({ number: 2, state: "pending", step: 0, steps: 3, stepName: null })).toEqual({ name: "waiting to start", counter: "1/3" });
+    expect(inProgressStep({ number: 2, state: "progressing", step: 5, steps: 3, stepName: "" })).toEqual({ name: "step 3/3", counter: "3/3" });
+  });
 });

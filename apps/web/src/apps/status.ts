@@ -1,4 +1,4 @@
-import type { App, AppEnvironmentStatus, Release } from "@meridian/core";
+import type { App, AppEnvironmentStatus, Build, Release } from "@meridian/core";
 import type { Tone } from "../clusters/health";
 
 /** App and release status words and colours, shared by the list, the detail page and the deploy dialog. */
@@ -87,11 +87,35 @@ export function envChipText(e: AppEnvironmentStatus): string {
   const parts: string[] = [];
   if (e.current) parts.push(`#${e.current.number}`);
   if (e.replicas) parts.push(`${e.replicas.ready}/${e.replicas.desired}`);
-  if (e.inProgress) parts.push(`#${e.inProgress.number} step ${Math.min(e.inProgress.step + 1, e.inProgress.steps)}/${e.inProgress.steps}`);
+  if (e.inProgress) parts.push(`#${e.inProgress.number} ${inProgressStep(e.inProgress).name}`);
   return parts.join(" · ") || healthLabel[e.health].toLowerCase();
+}
+
+/**
+ * A running release's current step in words ("canary 50%", from the server's stepName) and the counter
+ * ("3/8") as secondary text; before the server named steps, the counter is all there is.
+ */
+export function inProgressStep(p: NonNullable<AppEnvironmentStatus["inProgress"]>): { name: string; counter: string } {
+  const counter = p.steps ? `${Math.min(p.step + 1, p.steps)}/${p.steps}` : "";
+  const name = p.stepName?.trim() || (p.state === "pending" ? "waiting to start" : p.state === "paused" ? "paused" : `step ${counter}`);
+  return { name, counter };
 }
 
 /** Where the app's source comes from, in words. */
 export function sourceOf(spec: App["spec"]): { kind: "image" | "git"; text: string } {
   return "image" in spec.source ? { kind: "image", text: spec.source.image } : { kind: "git", text: `${spec.source.git.url}#${spec.source.git.ref}` };
+}
+
+export type BuildState = Build["state"];
+export const buildTone: Record<BuildState, Tone> = { queued: "neutral", running: "accent", succeeded: "success", failed: "danger" };
+
+/** Still building: poll and follow its log. */
+export function isBuilding(state: BuildState): boolean {
+  return state === "queued" || state === "running";
+}
+
+/** The first 12 characters of a commit, as git hosts show it (a ref that is a commit too). */
+export function shortSha(sha: string | null | undefined): string {
+  if (!sha) return "";
+  return /^[0-9a-f]{40}$/.test(sha) ? sha.slice(0, 12) : sha;
 }

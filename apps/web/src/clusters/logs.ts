@@ -56,8 +56,11 @@ export function splitMatches(text: string, q: string): { text: string; match: bo
 
 export type LogStatus = "connecting" | "streaming" | "ended" | "error";
 export type LogsInput = CallInput<Routes["streamLogs"]>;
-/** Both log routes answer the same JSON lines: a cluster object's (streamLogs) and an app's replicas' (streamAppLogs). */
-export type LogsRequest = { route: "streamLogs"; input: LogsInput } | { route: "streamAppLogs"; input: CallInput<Routes["streamAppLogs"]> };
+/** The log routes answer the same JSON lines: a cluster object's (streamLogs), an app's replicas' (streamAppLogs) and a build's (streamBuildLogs). */
+export type LogsRequest =
+  | { route: "streamLogs"; input: LogsInput }
+  | { route: "streamAppLogs"; input: CallInput<Routes["streamAppLogs"]> }
+  | { route: "streamBuildLogs"; input: CallInput<Routes["streamBuildLogs"]> };
 
 /** Keeps the browser responsive on chatty workloads: older lines are dropped past this many. */
 export const maxLogLines = 50_000;
@@ -96,7 +99,12 @@ export function useLogStream(input: LogsRequest | null): { lines: LogEntry[]; st
     const timer = setInterval(flush, 100);
     (async () => {
       try {
-        const res = current.route === "streamLogs" ? await api.raw("streamLogs", current.input) : await api.raw("streamAppLogs", current.input);
+        const res =
+          current.route === "streamLogs"
+            ? await api.raw("streamLogs", current.input)
+            : current.route === "streamAppLogs"
+              ? await api.raw("streamAppLogs", current.input)
+              : await api.raw("streamBuildLogs", current.input);
         if (cancelled) {
           await res.body?.cancel();
           return;

@@ -4,11 +4,12 @@ import { ActionButton } from "../actions/action-button";
 import { appActions, appDocActions } from "../actions/app-catalog";
 import { useApiQuery } from "../api/hooks";
 import type { AppTab } from "../apps/search";
-import { shortImage, sourceOf } from "../apps/status";
+import { inProgressStep, shortImage, sourceOf } from "../apps/status";
 import { PageHeader } from "../resources/resource-list";
 import { Alert, Badge, EmptyState, ErrorState, relativeTime, Spinner } from "../ui/feedback";
 import { Tabs } from "../ui/tabs";
 import { useNow } from "../ui/use-now";
+import { AppBuilds } from "./app-builds";
 import { AppDomains } from "./app-domains";
 import { AppEnvSecrets } from "./app-env-secrets";
 import { AppHistory } from "./app-history";
@@ -16,8 +17,9 @@ import { AppLogs } from "./app-logs";
 import { HealthBadge, ReleaseProgress } from "./app-parts";
 import { AppSpecEditor } from "./app-spec";
 
-const tabs: { id: AppTab; label: string }[] = [
+const allTabs: { id: AppTab; label: string }[] = [
   { id: "overview", label: "Environments" },
+  { id: "builds", label: "Builds" },
   { id: "history", label: "History" },
   { id: "logs", label: "Logs" },
   { id: "spec", label: "Spec" },
@@ -34,11 +36,14 @@ export function AppDetailPage() {
   const tab = search.tab ?? "overview";
   const setTab = (t: AppTab) => void navigate({ search: (s) => ({ ...s, tab: t === "overview" ? undefined : t }), replace: true });
   const setEnv = (env: string) => void navigate({ search: (s) => ({ ...s, env }), replace: true });
+  const setBuild = (build: number | undefined) => void navigate({ search: (s) => ({ ...s, build }), replace: true });
   if (app.isLoading) return <Spinner label="Loading app…" />;
   if (app.error || !app.data) return <ErrorState error={app.error} onRetry={() => void app.refetch()} />;
   const a = app.data;
   const envSlug = a.environments.some((e) => e.environmentSlug === search.env) ? (search.env as string) : (a.environments.find((e) => e.deployed)?.environmentSlug ?? a.environments[0]?.environmentSlug ?? "");
   const source = sourceOf(a.spec);
+  // Builds are a git app's; an app that moved to an image keeps the tab while it is open.
+  const tabs = allTabs.filter((t) => t.id !== "builds" || source.kind === "git" || tab === "builds");
   return (
     <section className="app-detail wide-page">
       <nav className="breadcrumbs" aria-label="Breadcrumb">
@@ -68,10 +73,10 @@ export function AppDetailPage() {
           </>
         }
       />
-      {source.kind === "git" ? <Alert kind="warning">This app builds from git, and building images is not available yet: deploys need an image given in the deploy dialog.</Alert> : null}
       <Tabs label="App views" tabs={tabs} value={tab} onChange={setTab} />
       <div className="tab-panel" role="tabpanel" aria-label={tabs.find((t) => t.id === tab)?.label}>
         {tab === "overview" ? <Environments app={a} /> : null}
+        {tab === "builds" ? <AppBuilds app={a} build={search.build} onBuild={setBuild} /> : null}
         {tab === "history" ? <AppHistory app={a} envSlug={envSlug} onEnv={setEnv} /> : null}
         {tab === "logs" ? <AppLogs app={a} envSlug={envSlug} onEnv={setEnv} /> : null}
         {tab === "spec" ? <AppSpecEditor app={a} /> : null}
@@ -165,6 +170,7 @@ function InProgress({ app, env }: { app: App; env: AppEnvironmentStatus }) {
   const rel = useApiQuery("getRelease", { params: { orgId, projectId: app.projectId, app: app.name, number: n }, query: { environmentId: env.environmentId } }, { refetchInterval: 1000 });
   const r = rel.data;
   const step = r?.steps[r.step];
+  const counter = r ? `${Math.min(r.step + 1, r.steps.length)}/${r.steps.length}` : env.inProgress ? inProgressStep(env.inProgress).counter : "";
   return (
     <div className="app-env-progress" data-testid="in-progress" data-release={n}>
       <div className="title-line">
@@ -172,14 +178,18 @@ function InProgress({ app, env }: { app: App; env: AppEnvironmentStatus }) {
         <Badge tone={r?.state === "paused" ? "warning" : "accent"}>{r?.state ?? env.inProgress?.state}</Badge>
       </div>
       {r ? <ReleaseProgress release={r} /> : null}
-      <p className="small">
-        {step ? (
-          <>
-            Step {r ? r.step + 1 : ""}: {step.name}
-            {step.startedAt && step.status === "running" ? <span className="muted"> · {Math.max(0, Math.round((now - new Date(step.startedAt).getTime()) / 1000))} s</span> : null}
-          </>
-        ) : (
+      <p className="small" data-testid="in-progress-step">
+        {r?.state === "pending" || (!step && !env.inProgress?.stepName) ? (
           "Waiting to start…"
+        ) : (
+          <>
+            <strong>{step?.name ?? env.inProgress?.stepName}</strong>
+            <span className="muted">
+              {" "}
+              · step {counter}
+              {step?.startedAt && step.status === "running" ? ` · ${Math.max(0, Math.round((now - new Date(step.startedAt).getTime()) / 1000))} s` : ""}
+            </span>
+          </>
         )}
       </p>
       {r?.reason ? <p className="small muted">{r.reason}</p> : null}

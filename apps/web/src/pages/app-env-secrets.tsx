@@ -1,31 +1,23 @@
 import type { App, AppSpec } from "@meridian/core";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { useActionContext } from "../actions/action-context";
 import { fieldErrorsOf } from "../api/errors";
-import { useApiMutation, useApiQuery } from "../api/hooks";
+import { useApiQuery } from "../api/hooks";
 import { type EnvRow, envRow } from "../apps/app-draft";
 import { addSecretRef, removeSecretRef, resolveSecret, setEnv } from "../apps/spec-edit";
 import { RowList } from "../dialogs/row-fields";
 import { Button } from "../ui/button";
 import { Alert, Badge, EmptyState } from "../ui/feedback";
 import { FormError } from "../ui/form";
+import { ConflictAlert, isConflict, useSaveSpec } from "./spec-conflict";
 
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-function useSaveSpec(app: App) {
-  const ctx = useActionContext();
-  const put = useApiMutation("putApp");
-  return {
-    busy: put.isPending,
-    save: (spec: AppSpec) => put.mutateAsync({ params: { orgId: ctx.orgId ?? "", projectId: app.projectId, app: app.name }, body: { spec } }),
-  };
-}
 
 /** Plain environment variables of the spec and the secrets it references, with where each resolves per environment. */
 export function AppEnvSecrets({ app }: { app: App }) {
   return (
     <div className="app-env-tab">
-      <EnvEditor key={app.specVersion} app={app} />
+      <EnvEditor app={app} />
       <SecretRefs app={app} />
     </div>
   );
@@ -33,8 +25,13 @@ export function AppEnvSecrets({ app }: { app: App }) {
 
 function EnvEditor({ app }: { app: App }) {
   const ctx = useActionContext();
-  const { save, busy } = useSaveSpec(app);
-  const [rows, setRows] = useState<EnvRow[]>(() => Object.entries(app.spec.env).map(([k, v]) => envRow(k, v)));
+  const { save, busy, conflict, reload } = useSaveSpec(app);
+  // Untouched, the editor shows the app as it is now; the first edit fixes the spec version it is based on,
+  // and saving refuses (conflict) if someone saved another version since.
+  const saved = useMemo(() => Object.entries(app.spec.env).map(([k, v]) => envRow(k, v)), [app.specVersion]);
+  const [edit, setEdit] = useState<{ rows: EnvRow[]; base: number } | null>(null);
+  const rows = edit?.rows ?? saved;
+  const setRows = (r: EnvRow[]) => setEdit({ rows: r, base: edit?.base ?? app.specVersion });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [serverError, setServerError] = useState<unknown>(null);
   const secretVars = new Set(app.spec.secrets.map((s) => s.env));
@@ -53,9 +50,11 @@ function EnvEditor({ app }: { app: App }) {
     setServerError(null);
     if (Object.keys(e).length) return;
     try {
-      const out = await save(setEnv(app.spec, Object.fromEntries(rows.map((r) => [r.key.trim(), r.value]))));
+      const out = await save(setEnv(app.spec, Object.fromEntries(rows.map((r) => [r.key.trim(), r.value]))), { expected: edit?.base });
+      setEdit(null);
       ctx.notify("success", `Saved spec version ${out.specVersion}. Deploy to apply the new environment.`);
     } catch (err) {
+      if (isConflict(err)) return;
       setServerError(err);
       setErrors(Object.fromEntries(Object.entries(fieldErrorsOf(err)).map(([k, m]) => [k.replace(/^spec\./, ""), m])));
     }
@@ -72,6 +71,16 @@ function EnvEditor({ app }: { app: App }) {
           </Button>
         </div>
       </div>
+      {conflict ? (
+        <ConflictAlert
+          onReload={async () => {
+            setEdit(null);
+            setErrors({});
+            await reload();
+          }}
+          what="your variables"
+        />
+      ) : null}
       <FormError error={serverError} fields={errors} />
       <RowList
         name="env"
@@ -115,7 +124,7 @@ function EnvEditor({ app }: { app: App }) {
 function SecretRefs({ app }: { app: App }) {
   const ctx = useActionContext();
   const orgId = ctx.orgId ?? "";
-  const { save, busy } = useSaveSpec(app);
+  const { save, busy, conflict, reload } = useSaveSpec(app);
   const project = useApiQuery("listProjectSecrets", { params: { orgId, projectId: app.projectId } });
   const org = useApiQuery("listOrgSecrets", { params: { orgId } });
   const [envVar, setEnvVar] = useState("");
@@ -137,7 +146,7 @@ function SecretRefs({ app }: { app: App }) {
       setSecret("");
       ctx.notify("success", `${v} now comes from the secret ${n}`);
     } catch (err) {
-      setAddError((err as Error).message);
+      if (!isConflict(err)) setAddError((err as Error).message);
     }
   }
   return (
@@ -146,6 +155,7 @@ function SecretRefs({ app }: { app: App }) {
         <h2 id="secrets-title">Secrets</h2>
         <Button onClick={() => ctx.open({ kind: "set-secret", projectId: app.projectId })}>Set a secret…</Button>
       </div>
+      {conflict ? <ConflictAlert onReload={reload} what="the secret reference" /> : null}
       <p className="muted small">Values are write-only: Meridian stores them encrypted, shows only their versions, and gives them to the app as environment variables. Each deploy pins the versions it used.</p>
       {project.error ? <Alert kind="warning">Project secrets could not be listed: {(project.error as Error).message}</Alert> : null}
       {org.error ? <Alert kind="info">Organization secrets are not visible to you; a secret shown missing may still exist there.</Alert> : null}
@@ -199,7 +209,7 @@ function SecretRefs({ app }: { app: App }) {
                       <Button size="sm" onClick={() => ctx.open({ kind: "set-secret", projectId: app.projectId, name: s.secret })}>
                         Set value
                       </Button>
-                      <Button size="sm" variant="ghost" className="btn-danger-text" disabled={busy} onClick={() => void save(removeSecretRef(app.spec, s.env)).catch((err) => ctx.notify("error", (err as Error).message))} aria-label={`Remove ${s.env}`}>
+                      <Button size="sm" variant="ghost" className="btn-danger-text" disabled={busy} onClick={() => void save(removeSecretRef(app.spec, s.env)).catch((err) => isConflict(err) || ctx.notify("error", (err as Error).message))} aria-label={`Remove ${s.env}`}>
                         Remove
                       </Button>
                     </div>

@@ -1,16 +1,18 @@
 import type { AppEnvironmentStatus, Release } from "@meridian/core";
-import { envChipText, formatDuration, healthLabel, healthTone, releaseProgress, releaseStateLabel, releaseTone, stepIcon } from "../apps/status";
+import { envChipText, formatDuration, healthLabel, healthTone, inProgressStep, releaseProgress, releaseStateLabel, releaseTone, stepIcon } from "../apps/status";
 import { Badge, formatShortTime } from "../ui/feedback";
 
 /** One environment of an app in a line: health dot, name, release and replicas (and a running release's step). */
 export function EnvChip({ env }: { env: AppEnvironmentStatus }) {
   const tone = env.inProgress ? "accent" : healthTone[env.health];
-  const title = `${env.environmentName}: ${healthLabel[env.health]}${env.target ? ` on ${env.target.clusterSlug}/${env.target.namespace}` : ", no cluster bound"}`;
+  const step = env.inProgress ? inProgressStep(env.inProgress) : null;
+  const title = `${env.environmentName}: ${healthLabel[env.health]}${env.target ? ` on ${env.target.clusterSlug}/${env.target.namespace}` : ", no cluster bound"}${step ? ` · release #${env.inProgress?.number}: ${step.name}, step ${step.counter}` : ""}`;
   return (
     <span className={`env-chip tone-${tone}`} title={title} data-env={env.environmentSlug} data-health={env.health}>
       <span className={`dot dot-${tone}`} aria-hidden />
       <span className="env-chip-name">{env.environmentSlug}</span>
       <span className="env-chip-text">{envChipText(env)}</span>
+      {step?.counter && env.inProgress?.stepName ? <span className="env-chip-counter">{step.counter}</span> : null}
     </span>
   );
 }

@@ -11,6 +11,7 @@ import { parseDocument } from "../apps/app-yaml";
 import { Button } from "../ui/button";
 import { Alert, ErrorState, Spinner } from "../ui/feedback";
 import { onEditorKey } from "./resource-yaml";
+import { ConflictAlert, isConflict } from "./spec-conflict";
 
 /** The app document as `meridian export` writes it; saving it is a PUT of the spec. */
 function useAppYaml(app: App) {
@@ -33,6 +34,15 @@ export function AppSpecEditor({ app }: { app: App }) {
   const [draft, setDraft] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [conflict, setConflict] = useState(false);
+  const [base, setBase] = useState(app.specVersion);
+  // The edit was based on this version; a save refused for it keeps the draft until the person reloads.
+  async function reload() {
+    setConflict(false);
+    setDraft(null);
+    setError(null);
+    await afterWrite(queryClient);
+  }
   async function save() {
     if (draft === null) return;
     setError(null);
@@ -45,12 +55,16 @@ export function AppSpecEditor({ app }: { app: App }) {
     try {
       const out = await api.call("putApp", {
         params: { orgId: ctx.orgId ?? "", projectId: app.projectId, app: app.name },
-        body: { spec: parsed.raw.spec as never, description: parsed.doc.metadata.description ?? "" },
+        body: { spec: parsed.raw.spec as never, description: parsed.doc.metadata.description ?? "", expectedSpecVersion: base },
       });
-      ctx.notify("success", out.specVersion === app.specVersion ? "No changes to save" : `Saved spec version ${out.specVersion}. Deploy to run it.`);
+      ctx.notify("success", out.specVersion === base ? "No changes to save" : `Saved spec version ${out.specVersion}. Deploy to run it.`);
       setDraft(null);
       await afterWrite(queryClient);
     } catch (err) {
+      if (isConflict(err)) {
+        setConflict(true);
+        return;
+      }
       const fields = fieldErrorsOf(err);
       const detail = Object.entries(fields).map(([k, m]) => `${k}: ${m}`);
       setError(detail.length ? `${errorMessage(err)} — ${detail.join("; ")}` : errorMessage(err));
@@ -64,7 +78,13 @@ export function AppSpecEditor({ app }: { app: App }) {
     return (
       <div className="yaml-tab">
         <div className="toolbar">
-          <Button variant="primary" onClick={() => setDraft(yaml.data ?? "")}>
+          <Button
+            variant="primary"
+            onClick={() => {
+              setBase(app.specVersion);
+              setDraft(yaml.data ?? "");
+            }}
+          >
             Edit
           </Button>
           <ActionButton action={appDocActions.export} target={app} />
@@ -96,6 +116,7 @@ export function AppSpecEditor({ app }: { app: App }) {
           <kbd>Ctrl</kbd>+<kbd>Enter</kbd> saves · saving does not deploy
         </span>
       </div>
+      {conflict ? <ConflictAlert onReload={reload} what="your edit" /> : null}
       {error ? <Alert kind="error">{error}</Alert> : null}
       <textarea
         className="input textarea mono yaml-editor yaml-editor-tall"

@@ -77,7 +77,25 @@ export interface LogOptions {
  * following the end until you scroll up. The caller builds the request from the common options and may add
  * its own controls before (`leading`) and after (`trailing`) them.
  */
-export function LogPanel({ name, request, leading, trailing }: { name: string; request: (o: LogOptions) => LogsRequest; leading?: ReactNode; trailing?: ReactNode }) {
+export function LogPanel({
+  name,
+  request,
+  leading,
+  trailing,
+  windowed = true,
+  endedText = "End of log",
+  className,
+}: {
+  name: string;
+  request: (o: LogOptions) => LogsRequest;
+  leading?: ReactNode;
+  trailing?: ReactNode;
+  /** Offer the tail and since choices (a build's log is always whole). */
+  windowed?: boolean;
+  /** What the status line says once the stream ended (a followed build's log ends with the build). */
+  endedText?: string;
+  className?: string;
+}) {
   const [follow, setFollow] = useState(true);
   const [tail, setTail] = useState<string>("500");
   const [since, setSince] = useState<string>("");
@@ -105,32 +123,36 @@ export function LogPanel({ name, request, leading, trailing }: { name: string; r
     }
   }
   const unseen = stick ? 0 : Math.max(0, shown.length - seenAtPause.current);
-  const statusText = { connecting: "Connecting…", streaming: follow ? "Following" : "Loading", ended: "End of log", error: "Stream failed" }[status];
+  const statusText = { connecting: "Connecting…", streaming: follow ? "Following" : "Loading", ended: endedText, error: "Stream failed" }[status];
 
   return (
-    <div className="log-view">
+    <div className={`log-view${className ? ` ${className}` : ""}`}>
       <div className="log-toolbar">
         {leading}
-        <label className="inline-field">
-          <span>Tail</span>
-          <select className="input" value={tail} onChange={(e) => setTail(e.currentTarget.value)}>
-            {tails.map((t) => (
-              <option key={t} value={t}>
-                {t ? `${t} lines` : "Everything"}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="inline-field">
-          <span>Since</span>
-          <select className="input" value={since} onChange={(e) => setSince(e.currentTarget.value)}>
-            {sinces.map(([v, label]) => (
-              <option key={v} value={v}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+        {windowed ? (
+          <>
+            <label className="inline-field">
+              <span>Tail</span>
+              <select className="input" value={tail} onChange={(e) => setTail(e.currentTarget.value)}>
+                {tails.map((t) => (
+                  <option key={t} value={t}>
+                    {t ? `${t} lines` : "Everything"}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="inline-field">
+              <span>Since</span>
+              <select className="input" value={since} onChange={(e) => setSince(e.currentTarget.value)}>
+                {sinces.map(([v, label]) => (
+                  <option key={v} value={v}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </>
+        ) : null}
         <Checkbox label="Follow" checked={follow} onChange={setFollow} />
         {trailing}
         <input type="search" className="input search log-search" placeholder="Filter lines" aria-label="Filter log lines" value={q} onChange={(e) => setQ(e.currentTarget.value)} />
