@@ -119,7 +119,7 @@ export function createKubeAppDriver(http: KubeHttp, resolver: Resolver, ops: Ope
         const names = leaving.map(({ res, obj }) => `${res.kind} ${obj.metadata.name}`).join(", ");
         throw new AppError("unavailable", `${names} of ${t.app} is still being removed; apply again once it is gone`);
       }
-      const results = await ops.applyObjects(objects, { dryRun, defaultNamespace: t.namespace });
+      const results = await ops.applyObjects(objects, { dryRun, defaultNamespace: t.namespace, parallel: true });
       if (dryRun) return [...results, ...stale.map(({ res, obj }) => deletionResult(res, obj))];
       // A removed slot's Deployment goes in the foreground, so it is observed until its pods are gone.
       await Promise.all(stale.map(({ res, obj }) => remove(res, t.namespace, String(obj.metadata.name), res.kind === "Deployment" ? "Foreground" : "Background")));
