@@ -29,13 +29,21 @@ export function buildTook(b: Pick<Build, "startedAt" | "finishedAt">): string | 
   return b.startedAt && b.finishedAt ? formatDuration(Date.parse(b.finishedAt) - Date.parse(b.startedAt)) : null;
 }
 
+/** `registry:5000/shop/web` of `registry:5000/shop/web:3` (or `…@sha256:…`): a tag follows the last slash. */
+export function repositoryOf(image: string): string {
+  const bare = image.replace(/@.*$/, "");
+  const slash = bare.lastIndexOf("/");
+  const colon = bare.lastIndexOf(":");
+  return colon > slash ? bare.slice(0, colon) : bare;
+}
+
 /** `build 3 succeeded in 41s: commit 0123456789ab (main), image registry/shop/web@sha256:…`, or why it failed. */
 export function describeBuildOutcome(b: Build): string {
   const took = buildTook(b);
   const head = `build ${b.number} ${b.state}${took ? ` in ${took}` : ""}`;
   if (b.state === "failed") return `${head}${b.reason ? `: ${b.reason}` : ""}`;
   const ref = b.commit && b.ref !== b.commit ? ` (${b.ref})` : "";
-  const parts = [b.commit ? `commit ${shortCommit(b.commit)}${ref}` : null, b.image && b.digest ? `image ${b.image.replace(/[:@].*$/, "")}@${b.digest}` : b.digest ? `digest ${b.digest}` : null].filter(Boolean);
+  const parts = [b.commit ? `commit ${shortCommit(b.commit)}${ref}` : null, b.image && b.digest ? `image ${repositoryOf(b.image)}@${b.digest}` : b.digest ? `digest ${b.digest}` : null].filter(Boolean);
   return parts.length > 0 ? `${head}: ${parts.join(", ")}` : head;
 }
 
