@@ -4,6 +4,7 @@ import { useActionContext } from "../actions/action-context";
 import { appPath } from "../actions/app-catalog";
 import { api } from "../api/client";
 import { errorMessage, type FieldErrors, fieldErrorsOf } from "../api/errors";
+import { isConflict } from "../pages/spec-conflict";
 import { afterWrite, useApiQuery } from "../api/hooks";
 import { type AppDraft, applyTemplate, draftToDocument, emptyDraft, envRow, serverFieldErrors, type SourceKind, stepOfField, validateDraft } from "../apps/app-draft";
 import { documentYaml, parseDocument } from "../apps/app-yaml";
@@ -17,7 +18,7 @@ const stepNames = ["Source", "Basics", "Review"] as const;
 const sources: { id: SourceKind; title: string; body: string }[] = [
   { id: "image", title: "Container image", body: "Run an image from a registry." },
   { id: "template", title: "Template", body: "Start from a ready-made app: static site, Node.js, PostgreSQL, Redis." },
-  { id: "git", title: "Git repository", body: "Build from a Dockerfile (builds are not available yet)." },
+  { id: "git", title: "Git repository", body: "Build an image from the repository's Dockerfile on each deploy or push." },
 ];
 
 /**
@@ -68,21 +69,20 @@ export function CreateAppDialog({ projectId, onClose }: { projectId?: string; on
     if (!target) return setError(`metadata.project: no project ${parsed.doc.metadata.project} in this organization`);
     setBusy(true);
     try {
-      const exists = await api.call("getApp", { params: { orgId, projectId: target.id, app: parsed.doc.metadata.name } }).then(
-        () => true,
-        () => false,
-      );
-      if (exists) {
-        setShown({ "metadata.name": `${target.slug} already has an app named ${parsed.doc.metadata.name}` });
-        setStep(1);
-        return;
-      }
-      const out = await api.call("putApp", { params: { orgId, projectId: target.id, app: parsed.doc.metadata.name }, body: { spec: parsed.raw.spec as never, ...(parsed.doc.metadata.description ? { description: parsed.doc.metadata.description } : {}) } });
+      const out = await api.call("putApp", { params: { orgId, projectId: target.id, app: parsed.doc.metadata.name }, body: { spec: parsed.raw.spec as never, createOnly: true, ...(parsed.doc.metadata.description ? { description: parsed.doc.metadata.description } : {}) } });
       await afterWrite(queryClient);
       onClose();
       ctx.notify("success", `Created ${out.name}. Deploy it to an environment to run it.`);
       ctx.navigate(appPath(orgId, out.projectId, out.name));
     } catch (err) {
+      // createOnly: the server refuses instead of replacing an app that exists (even one created meanwhile).
+      if (isConflict(err)) {
+        const taken = { "metadata.name": `${target.slug} already has an app named ${parsed.doc.metadata.name}: choose another name` };
+        setShown(taken);
+        // An edited document stays on the review step, which lists the problem.
+        if (yaml === null) setStep(1);
+        return;
+      }
       const fields = serverFieldErrors(fieldErrorsOf(err));
       const first = Object.keys(fields)[0];
       if (first !== undefined && yaml === null) {
@@ -157,7 +157,10 @@ export function CreateAppDialog({ projectId, onClose }: { projectId?: string; on
             ) : null}
             {d.source === "git" ? (
               <>
-                <Alert kind="warning">Builds are not available yet: the app is created, but each deploy needs an image (the server refuses a deploy without one).</Alert>
+                <Alert kind="info">
+                  Each deploy clones the ref, builds the Dockerfile and pushes the image before releasing it; a push webhook (on the app's Builds tab) can do the same on every push. The
+                  server needs a build engine configured for this (MERIDIAN_BUILD_REGISTRY and a Docker engine); without one, deploys say so.
+                </Alert>
                 <TextField label="Repository URL" className="input mono" placeholder="https://github.com/acme/shop.git" value={d.gitUrl} onChange={(e) => set({ gitUrl: e.currentTarget.value })} error={f["spec.source.git.url"]} />
                 <div className="form-grid-2">
                   <TextField label="Ref" className="input mono" value={d.gitRef} onChange={(e) => set({ gitRef: e.currentTarget.value })} error={f["spec.source.git.ref"]} hint="Branch, tag or commit" />

@@ -1,11 +1,12 @@
-import { type App, ImageReference, type Release, resolveEnvironmentSpec, Strategy } from "@meridian/core";
-import { useState } from "react";
+import { type App, type Build, GitRef, ImageReference, type Release, resolveEnvironmentSpec, Strategy } from "@meridian/core";
+import { type ReactNode, useState } from "react";
 import { useActionContext } from "../actions/action-context";
 import { api } from "../api/client";
 import { errorMessage } from "../api/errors";
 import { useApiQuery } from "../api/hooks";
-import { canPromote, isSettled, releaseStateLabel, strategyLabel } from "../apps/status";
+import { canPromote, formatDuration, isBuilding, isSettled, releaseStateLabel, shortSha, strategyLabel } from "../apps/status";
 import { type ApplyOutcome, ApplyDiff } from "../pages/apply-diff";
+import { BuildLog, BuildStateBadge } from "../pages/app-builds";
 import { ReleaseProgress, ReleaseStateBadge, StepList } from "../pages/app-parts";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
@@ -30,6 +31,7 @@ const canaryRow = (weight: string, pause: string): CanaryRow => ({ id: rowId++, 
  */
 export function DeployDialog({ app, environmentId, onClose }: { app: App; environmentId: string; onClose: () => void }) {
   const [release, setRelease] = useState<Release | null>(null);
+  const [build, setBuild] = useState<Build | null>(null);
   const env = app.environments.find((e) => e.environmentId === environmentId);
   if (!env) {
     return (
@@ -39,14 +41,38 @@ export function DeployDialog({ app, environmentId, onClose }: { app: App; enviro
     );
   }
   const title = `Deploy ${app.name} to ${env.environmentName}`;
-  return release ? <Progress title={title} app={app} release={release} onClose={onClose} /> : <DeployForm title={title} app={app} envSlug={env.environmentSlug} environmentId={environmentId} firstDeploy={!env.current} onRelease={setRelease} onClose={onClose} />;
+  if (build) return <BuildProgress title={title} app={app} build={build} environmentId={environmentId} onClose={onClose} />;
+  if (release) return <Progress title={title} app={app} release={release} onClose={onClose} />;
+  return <DeployForm title={title} app={app} envSlug={env.environmentSlug} environmentId={environmentId} firstDeploy={!env.current} onRelease={setRelease} onBuild={setBuild} onClose={onClose} />;
 }
 
-function DeployForm({ title, app, envSlug, environmentId, firstDeploy, onRelease, onClose }: { title: string; app: App; envSlug: string; environmentId: string; firstDeploy: boolean; onRelease: (r: Release) => void; onClose: () => void }) {
+function DeployForm({
+  title,
+  app,
+  envSlug,
+  environmentId,
+  firstDeploy,
+  onRelease,
+  onBuild,
+  onClose,
+}: {
+  title: string;
+  app: App;
+  envSlug: string;
+  environmentId: string;
+  firstDeploy: boolean;
+  onRelease: (r: Release) => void;
+  onBuild: (b: Build) => void;
+  onClose: () => void;
+}) {
   const ctx = useActionContext();
   const spec = resolveEnvironmentSpec(app.spec, envSlug);
   const specImage = "image" in spec.source ? spec.source.image : null;
+  const git = "git" in spec.source ? spec.source.git : null;
   const [image, setImage] = useState("");
+  const [ref, setRef] = useState("");
+  // A git app without an image given builds first: the server cannot preview that (nothing to diff yet).
+  const builds = !!git && image.trim() === "";
   const [choice, setChoice] = useState<StrategyChoice>("spec");
   const [autoSwitch, setAutoSwitch] = useState(true);
   const [verify, setVerify] = useState("10");
@@ -64,7 +90,9 @@ function DeployForm({ title, app, envSlug, environmentId, firstDeploy, onRelease
     const p: Record<string, string> = {};
     const img = image.trim();
     if (img && !ImageReference.safeParse(img).success) p.image = "Not an image reference: registry/path:tag or …@sha256:<64 hex>";
-    if (!img && !specImage) p.image = "This app builds from git, which is not available yet: give an image to deploy";
+    const r = ref.trim();
+    if (img && r) p.ref = "Give a ref to build or an image to deploy, not both";
+    else if (r && !GitRef.safeParse(r).success) p.ref = GitRef.safeParse(r).error?.issues[0]?.message ?? "Not a git ref";
     let strategy: Strategy | undefined;
     if (choice !== "spec") {
       const raw =
@@ -83,7 +111,7 @@ function DeployForm({ title, app, envSlug, environmentId, firstDeploy, onRelease
     }
     setProblems(p);
     if (Object.keys(p).length) return null;
-    return { ...(img ? { image: img } : {}), ...(strategy ? { strategy } : {}), dryRun };
+    return { ...(img ? { image: img } : {}), ...(builds && r ? { ref: r } : {}), ...(strategy ? { strategy } : {}), dryRun };
   }
 
   async function run(dryRun: boolean) {
@@ -94,6 +122,7 @@ function DeployForm({ title, app, envSlug, environmentId, firstDeploy, onRelease
     try {
       const out = await api.call("deployApp", { params: { orgId: ctx.orgId ?? "", projectId: app.projectId, environmentId, app: app.name }, body: b });
       if (dryRun) setPreview({ dryRun: true, results: out.preview ?? [] });
+      else if (out.build) onBuild(out.build);
       else if (out.release) onRelease(out.release);
     } catch (err) {
       setError(err);
@@ -112,12 +141,14 @@ function DeployForm({ title, app, envSlug, environmentId, firstDeploy, onRelease
       footer={
         <>
           <Button onClick={onClose}>Cancel</Button>
-          <Button onClick={() => void run(true)} busy={busy === "preview"} disabled={busy !== null} variant={preview ? "secondary" : "primary"}>
-            {preview ? "Preview again" : "Preview changes"}
-          </Button>
-          <span className="tip-wrap" title={preview ? undefined : "Preview the changes first"}>
-            <Button variant="primary" onClick={() => void run(false)} busy={busy === "deploy"} disabled={busy !== null || !preview} data-testid="deploy-confirm">
-              Deploy
+          <span className="tip-wrap" title={builds ? "A build has no image to compare yet: give an image to preview" : undefined}>
+            <Button onClick={() => void run(true)} busy={busy === "preview"} disabled={busy !== null || builds} variant={preview || builds ? "secondary" : "primary"}>
+              {preview ? "Preview again" : "Preview changes"}
+            </Button>
+          </span>
+          <span className="tip-wrap" title={preview || builds ? undefined : "Preview the changes first"}>
+            <Button variant="primary" onClick={() => void run(false)} busy={busy === "deploy"} disabled={busy !== null || (!preview && !builds)} data-testid="deploy-confirm">
+              {builds ? "Build and deploy" : "Deploy"}
             </Button>
           </span>
         </>
@@ -127,11 +158,32 @@ function DeployForm({ title, app, envSlug, environmentId, firstDeploy, onRelease
         className="form deploy-form"
         onSubmit={(e) => {
           e.preventDefault();
-          void run(!preview);
+          void run(!preview && !builds);
         }}
       >
+        {git ? (
+          <>
+            <TextField
+              label="Ref"
+              className="input mono"
+              placeholder={git.ref}
+              value={ref}
+              disabled={!builds}
+              onChange={(e) => {
+                setRef(e.currentTarget.value);
+                stale();
+              }}
+              error={problems.ref}
+              hint={builds ? `Branch, tag or commit to build; empty builds ${git.ref}. The build runs first (its log shows here), then the release.` : "An image is given: it is deployed as is, nothing is built."}
+              data-autofocus
+            />
+            <p className="small muted">
+              Builds need a build engine configured on the server (MERIDIAN_BUILD_REGISTRY, MERIDIAN_BUILD_DOCKER_HOST); without one, Deploy says so.
+            </p>
+          </>
+        ) : null}
         <TextField
-          label="Image"
+          label={git ? "Image (optional, instead of building)" : "Image"}
           className="input mono"
           placeholder={specImage ?? "registry.example.com/team/app:1.2"}
           value={image}
@@ -140,7 +192,7 @@ function DeployForm({ title, app, envSlug, environmentId, firstDeploy, onRelease
             stale();
           }}
           error={problems.image}
-          hint={specImage ? `Leave empty to deploy the spec's image (${specImage}). Tags are pinned to their digest.` : "The spec builds from git; builds are not available yet."}
+          hint={specImage ? `Leave empty to deploy the spec's image (${specImage}). Tags are pinned to their digest.` : "Deploys an image you built elsewhere instead of building the ref; then Preview shows the diff."}
         />
         <fieldset className="strategy-choice">
           <legend>Strategy</legend>
@@ -229,57 +281,133 @@ function Progress({ title, app, release, onClose }: { title: string; app: App; r
   const params = { orgId: ctx.orgId ?? "", projectId: app.projectId, app: app.name, number: release.number };
   const live = useApiQuery("getRelease", { params, query: { environmentId: release.environmentId } }, { refetchInterval: (d) => (d && isSettled(d.state) ? false : 1000) });
   const r = live.data ?? release;
-  const envParams = { orgId: ctx.orgId ?? "", projectId: app.projectId, environmentId: r.environmentId, app: app.name };
-  const settled = isSettled(r.state);
   return (
-    <Dialog
-      title={title}
-      onClose={onClose}
-      className="dialog-xl deploy-dialog"
-      footer={
+    <Dialog title={title} onClose={onClose} className="dialog-xl deploy-dialog" footer={<ReleaseFooter app={app} release={r} onClose={onClose} />}>
+      <ReleaseBody app={app} release={r} now={now} lost={live.error} />
+    </Dialog>
+  );
+}
+
+/** Abort and promote while the release runs, the history, and close (the release keeps running without the dialog). */
+function ReleaseFooter({ app, release: r, onClose, extra }: { app: App; release: Release | null; onClose: () => void; extra?: ReactNode }) {
+  const ctx = useActionContext();
+  const settled = r ? isSettled(r.state) : false;
+  const envParams = r ? { orgId: ctx.orgId ?? "", projectId: app.projectId, environmentId: r.environmentId, app: app.name } : null;
+  return (
+    <>
+      {r && envParams && !settled ? (
         <>
-          {!settled ? (
-            <>
-              <Button variant="danger" onClick={() => void ctx.run("abortRelease", { params: envParams }, `Aborting release #${r.number}`)}>
-                Abort
-              </Button>
-              <Button disabled={!canPromote(r)} title={canPromote(r) ? undefined : "Promote continues a pause; this release is not waiting"} onClick={() => void ctx.run("promoteRelease", { params: envParams }, `Promoted release #${r.number}`)}>
-                Promote
-              </Button>
-            </>
-          ) : null}
-          <Button
-            onClick={() => {
-              onClose();
-              ctx.navigate(`/orgs/${ctx.orgId}/apps/${app.projectId}/${app.name}?tab=history&env=${r.environmentSlug}`);
-            }}
-          >
-            Open history
+          <Button variant="danger" onClick={() => void ctx.run("abortRelease", { params: envParams }, `Aborting release #${r.number}`)}>
+            Abort
           </Button>
-          <Button variant="primary" onClick={onClose} data-autofocus>
-            {settled ? "Close" : "Close (keeps running)"}
+          <Button disabled={!canPromote(r)} title={canPromote(r) ? undefined : "Promote continues a pause; this release is not waiting"} onClick={() => void ctx.run("promoteRelease", { params: envParams }, `Promoted release #${r.number}`)}>
+            Promote
           </Button>
         </>
-      }
+      ) : null}
+      {extra}
+      {r ? (
+        <Button
+          onClick={() => {
+            onClose();
+            ctx.navigate(`/orgs/${ctx.orgId}/apps/${app.projectId}/${app.name}?tab=history&env=${r.environmentSlug}`);
+          }}
+        >
+          Open history
+        </Button>
+      ) : null}
+      <Button variant="primary" onClick={onClose} data-autofocus>
+        {settled ? "Close" : "Close (keeps running)"}
+      </Button>
+    </>
+  );
+}
+
+function ReleaseBody({ app, release: r, now, lost }: { app: App; release: Release; now: number; lost: unknown }) {
+  const settled = isSettled(r.state);
+  return (
+    <div className="deploy-progress" data-testid="deploy-progress" data-state={r.state}>
+      <div className="title-line">
+        <strong>Release #{r.number}</strong>
+        <ReleaseStateBadge state={r.state} />
+        <code className="mono small">{r.image}</code>
+      </div>
+      <ReleaseProgress release={r} />
+      {r.state === "succeeded" ? <Alert kind="success">Release #{r.number} succeeded: it serves {app.name} in {r.environmentSlug} now.</Alert> : null}
+      {settled && r.state !== "succeeded" ? (
+        <Alert kind="error">
+          Release #{r.number} {releaseStateLabel(r.state)}
+          {r.reason ? `: ${r.reason}` : "."}
+        </Alert>
+      ) : r.reason && !settled ? (
+        <Alert kind="info">{r.reason}</Alert>
+      ) : null}
+      <StepList release={r} now={now} />
+      {lost ? <Alert kind="warning">Lost track of the release: {errorMessage(lost)}. It keeps running on the server.</Alert> : null}
+    </div>
+  );
+}
+
+/**
+ * A git deploy: the build first (state, its live log), then the release it created for this environment,
+ * followed like any other. Closing leaves both running on the server.
+ */
+function BuildProgress({ title, app, build, environmentId, onClose }: { title: string; app: App; build: Build; environmentId: string; onClose: () => void }) {
+  const ctx = useActionContext();
+  const now = useNow(1000);
+  const base = { orgId: ctx.orgId ?? "", projectId: app.projectId, app: app.name };
+  const live = useApiQuery("getBuild", { params: { ...base, number: build.number } }, { refetchInterval: (d) => (d && !isBuilding(d.state) && d.releases.length > 0) || d?.state === "failed" ? false : 1000 });
+  const b = live.data ?? build;
+  const made = b.releases.find((r) => r.environmentId === environmentId);
+  const rel = useApiQuery(
+    "getRelease",
+    { params: { ...base, number: made?.number ?? 1 }, query: { environmentId } },
+    { enabled: typeof made?.number === "number", refetchInterval: (d) => (d && isSettled(d.state) ? false : 1000) },
+  );
+  const r = made?.number != null ? (rel.data ?? null) : null;
+  const phase = b.state === "failed" ? "failed" : isBuilding(b.state) ? "build" : r ? "release" : made?.error ? "failed" : "creating";
+  const openBuild = (
+    <Button
+      onClick={() => {
+        onClose();
+        ctx.navigate(`/orgs/${ctx.orgId}/apps/${app.projectId}/${app.name}?tab=builds&build=${b.number}`);
+      }}
     >
-      <div className="deploy-progress" data-testid="deploy-progress" data-state={r.state}>
+      Open build
+    </Button>
+  );
+  return (
+    <Dialog title={title} onClose={onClose} className="dialog-xl deploy-dialog" footer={<ReleaseFooter app={app} release={r} onClose={onClose} extra={openBuild} />}>
+      <div className="build-progress" data-testid="build-progress" data-state={b.state} data-phase={phase}>
+        <ol className="deploy-phases" aria-label="Deploy phases">
+          <li className={`phase phase-${b.state === "failed" ? "failed" : isBuilding(b.state) ? "running" : "done"}`}>
+            <span className="step-icon" aria-hidden>
+              {isBuilding(b.state) ? <span className="spinner spinner-inline" /> : b.state === "failed" ? "✕" : "✓"}
+            </span>
+            <span>
+              Build #{b.number} <span className="muted">· {b.state === "queued" ? "queued" : b.state === "running" ? `building ${shortSha(b.commit ?? b.ref)}` : b.state}</span>
+            </span>
+          </li>
+          <li className={`phase phase-${r ? (isSettled(r.state) ? (r.state === "succeeded" ? "done" : "failed") : "running") : made?.error ? "failed" : "pending"}`}>
+            <span className="step-icon" aria-hidden>
+              {r ? (isSettled(r.state) ? (r.state === "succeeded" ? "✓" : "✕") : <span className="spinner spinner-inline" />) : made?.error ? "✕" : "○"}
+            </span>
+            <span>{r ? `Release #${r.number}` : "Release"} <span className="muted">· {r ? releaseStateLabel(r.state) : made?.error ? "not created" : "after the build"}</span></span>
+          </li>
+        </ol>
         <div className="title-line">
-          <strong>Release #{r.number}</strong>
-          <ReleaseStateBadge state={r.state} />
-          <code className="mono small">{r.image}</code>
+          <strong>Build #{b.number}</strong>
+          <BuildStateBadge state={b.state} />
+          <code className="mono small">{b.ref}</code>
+          {b.commit ? <code className="mono small muted">{shortSha(b.commit)}</code> : null}
+          {b.startedAt ? <span className="small muted">{formatDuration(b.startedAt, b.finishedAt, now)}</span> : null}
         </div>
-        <ReleaseProgress release={r} />
-        {r.state === "succeeded" ? <Alert kind="success">Release #{r.number} succeeded: it serves {app.name} in {r.environmentSlug} now.</Alert> : null}
-        {settled && r.state !== "succeeded" ? (
-          <Alert kind="error">
-            Release #{r.number} {releaseStateLabel(r.state)}
-            {r.reason ? `: ${r.reason}` : "."}
-          </Alert>
-        ) : r.reason && !settled ? (
-          <Alert kind="info">{r.reason}</Alert>
-        ) : null}
-        <StepList release={r} now={now} />
-        {live.error ? <Alert kind="warning">Lost track of the release: {errorMessage(live.error)}. It keeps running on the server.</Alert> : null}
+        {b.state === "failed" ? <Alert kind="error">Build #{b.number} failed{b.reason ? `: ${b.reason}` : "."} Nothing was deployed.</Alert> : null}
+        {made?.error ? <Alert kind="error">The image was built, but the release could not be created: {made.error}</Alert> : null}
+        {phase === "creating" ? <Spinner label="Image pushed; creating the release…" /> : null}
+        <BuildLog app={app} number={b.number} running={isBuilding(b.state)} />
+        {r ? <ReleaseBody app={app} release={r} now={now} lost={rel.error} /> : null}
+        {live.error ? <Alert kind="warning">Lost track of the build: {errorMessage(live.error)}. It keeps running on the server.</Alert> : null}
       </div>
     </Dialog>
   );
