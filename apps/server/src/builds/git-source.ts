@@ -33,7 +33,17 @@ export function safeSubpath(p: string, what: string): string {
   return n === "" ? "." : n;
 }
 
-const gitEnv = { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "/bin/false", GIT_SSH_COMMAND: "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new" };
+// git gets a clean environment: none of Meridian's (its master key, database URL) leaks into git or ssh, no user
+// or system config applies, and nothing ever prompts.
+const gitEnv = {
+  PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+  HOME: "/nonexistent",
+  GIT_CONFIG_NOSYSTEM: "1",
+  GIT_CONFIG_GLOBAL: "/dev/null",
+  GIT_TERMINAL_PROMPT: "0",
+  GIT_ASKPASS: "/bin/false",
+  GIT_SSH_COMMAND: "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new",
+};
 const git = (args: string[], cwd?: string) => run("git", ["-c", "protocol.ext.allow=never", ...args], { cwd, env: gitEnv, maxBuffer: 16 * 1024 * 1024 });
 
 export async function checkoutSource(url: string, ref: string, opts: { allowLocal: boolean; log: (t: string) => void }): Promise<Checkout> {

@@ -1,3 +1,4 @@
+import type { AppSpecInput } from "@meridian/core";
 import { loginAs, type Session, startTestServer, type TestServer } from "@meridian/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
@@ -9,7 +10,7 @@ const org = { orgId: "default" };
 let projectId: string;
 let envs: Record<string, string>;
 
-const spec = {
+const spec: AppSpecInput = {
   source: { image: "127.0.0.1:5000/meridian/testapp:v1" },
   ports: [{ name: "http", port: 8080 }],
   replicas: 2,
@@ -61,7 +62,7 @@ describe("apps", () => {
     const text = await res.text();
     const [doc] = parseAllDocuments(text).map((d) => d.toJSON() as { apiVersion: string; kind: string; metadata: { name: string; project: string }; spec: typeof spec });
     expect(doc).toMatchObject({ apiVersion: "meridian.dev/v1", kind: "App", metadata: { name: "web", project: "shop" } });
-    const again = await admin.client.call("putApp", { params: { ...org, projectId, app: "web" }, body: { spec: doc?.spec as typeof spec } });
+    const again = await admin.client.call("putApp", { params: { ...org, projectId, app: "web" }, body: { spec: doc?.spec as AppSpecInput } });
     expect(again.specVersion).toBe(2);
     await admin.client.call("putApp", { params: { ...org, projectId, app: "worker" }, body: { spec: { source: { image: "busybox:1.36" } } } });
     const all = await (await admin.client.raw("exportProjectApps", { params: { ...org, projectId }, query: {} })).text();
@@ -69,7 +70,7 @@ describe("apps", () => {
   });
 
   it("rejects bad specs with the field that is wrong, and stores nothing", async () => {
-    const bad = async (s: unknown) => errorOf(admin.client.call("putApp", { params: { ...org, projectId, app: "bad" }, body: { spec: s as typeof spec } }));
+    const bad = async (s: unknown) => errorOf(admin.client.call("putApp", { params: { ...org, projectId, app: "bad" }, body: { spec: s as AppSpecInput } }));
     const image = await bad({ ...spec, source: { image: "Not An Image!" } });
     expect(image?.status).toBe(400);
     expect(JSON.stringify(image?.details)).toMatch(/image reference/);
@@ -121,7 +122,7 @@ describe("apps", () => {
   it("offers templates that expand into apps", async () => {
     const t = await admin.client.call("listAppTemplates", { params: org });
     expect(t.items.map((x) => x.id)).toEqual(["static-site", "node-service", "postgresql", "redis"]);
-    const pg = t.items.find((x) => x.id === "postgresql") as { document: { spec: typeof spec } };
+    const pg = t.items.find((x) => x.id === "postgresql") as unknown as { document: { spec: AppSpecInput } };
     const made = await admin.client.call("putApp", { params: { ...org, projectId, app: "db" }, body: { spec: pg.document.spec } });
     expect(made.spec.volumes).toEqual([{ name: "data", mountPath: "/var/lib/postgresql/data", size: "10Gi" }]);
   });

@@ -78,7 +78,7 @@ describe("builds from git", () => {
     const res = await admin.client.call("deployApp", { params: { ...appParams.v, environmentId: envId }, body: {} });
     expect(res.release).toBeNull();
     expect(res.build).toMatchObject({ number: 1, state: "queued", ref: "main" });
-    const logs = await admin.client.raw("streamBuildLogs", { params: { ...appParams.v, number: 1 }, query: { follow: true } });
+    const logs = await admin.client.raw("streamBuildLogs", { params: { ...appParams.v, number: 1 }, query: { follow: "true" } });
     const text = await logs.text();
     const lines = text.trim().split("\n").map((l) => JSON.parse(l) as { line: string });
     expect(lines.some((l) => l.line.includes("checked out"))).toBe(true);
