@@ -50,7 +50,13 @@ beforeAll(async () => {
   const binding = await b.client.call("createRoleBinding", { params: { orgId: "beta" }, body: { roleId: role.id, subject: { kind: "team", id: team.id } } });
   const token = await b.client.call("createToken", { params: { orgId: "beta" }, body: { name: "t", roleId: bRoles.items.find((r) => r.slug === "viewer")!.id } });
   const invitation = await b.client.call("createInvitation", { params: { orgId: "beta" }, body: { email: "x@example.com", roleId: role.id } });
+  // Tenant B's app and secret: A must not reach them by their real names either.
+  await b.client.call("putApp", { params: { orgId: "beta", projectId: project.id, app: "secret-app" }, body: { spec: { source: { image: "busybox:1.36" } } } });
+  await b.client.call("putOrgSecret", { params: { orgId: "beta", name: "beta-secret" }, body: { value: "Beta Inc's secret" } });
   Object.assign(ids, {
+    app: "secret-app",
+    number: "1",
+    name: "beta-secret",
     orgId: org.slug,
     projectId: project.id,
     environmentId: envs.items[0]!.id,

@@ -6,7 +6,7 @@ import { type RunOptions, type RunResult, runCommand } from "../lib/run.js";
 /** Debian packages the Swarm testbed needs (installed by `swarm up` / `ci-prepare` when missing). */
 // openssh-server: the Swarm driver's ssh:// tests run a private sshd whose sessions reach the testbed engine.
 // caddy: the router of the Swarm driver's apps (run by the testbed, not systemd).
-export const swarmPackages = ["docker.io", "docker-registry", "busybox-static", "iproute2", "iptables", "tar", "openssh-server", "caddy", "pebble", "openssl", "curl"];
+export const swarmPackages = ["docker.io", "docker-registry", "busybox-static", "iproute2", "iptables", "tar", "openssh-server", "caddy", "pebble", "openssl", "curl", "prometheus"];
 
 /** Host-only addresses; nothing here is routed off the machine. */
 export const swarmNetwork = {

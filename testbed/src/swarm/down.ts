@@ -6,6 +6,7 @@ import { findDaemon, stopDaemon } from "../lib/processes.js";
 import { type DockerDaemon, getManagerDaemon, getSwarmContext, getWorkerDaemon, readSwarmState, runDocker, swarmNetwork } from "./context.js";
 import { stopCaddy } from "./caddy.js";
 import { stopPebble } from "./pebble.js";
+import { stopPrometheus } from "./prometheus.js";
 import { deleteLink, deleteNetns } from "./network.js";
 import { getWorkerNetns } from "./up.js";
 
@@ -59,6 +60,7 @@ export async function stopSwarmTestbed(options: { keep?: boolean } = {}): Promis
   if (await stopDaemon(ctx.runDir, "registry")) stopped++;
   if (await stopCaddy(ctx)) stopped++;
   if (await stopPebble(ctx)) stopped++;
+  if (await stopPrometheus(ctx)) stopped++;
   // The bridge names are fixed: delete them only when this run dir was a live testbed (state.json present).
   if (state !== undefined && findDaemon(ctx.runDir, "dockerd") === undefined) {
     for (const link of [swarmNetwork.gwBridge, swarmNetwork.containerBridge, swarmNetwork.nodeBridge]) await deleteLink(link);

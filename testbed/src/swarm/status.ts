@@ -1,6 +1,7 @@
 import { findDaemon } from "../lib/processes.js";
 import { getCaddyUrls } from "./caddy.js";
 import { getPebbleInfo } from "./pebble.js";
+import { getPrometheusUrl } from "./prometheus.js";
 import { getManagerDaemon, getSwarmContext, readSwarmState, runDocker } from "./context.js";
 import { type SwarmImages, getImageNames } from "./images.js";
 
@@ -14,6 +15,8 @@ export type SwarmStatus = {
   router: { adminUrl: string; httpUrl: string; httpsUrl: string };
   /** Pebble, the ACME CA for domain tests, and the DNS server it (and Meridian's ownership checks) resolve with. */
   acme: ReturnType<typeof getPebbleInfo>;
+  /** Prometheus scraping the router, for PromQL analysis gates. */
+  prometheusUrl: string;
   daemons: Record<string, number | undefined>;
   nodes: { hostname: string; status: string; availability: string; role: string }[];
 };
@@ -21,7 +24,7 @@ export type SwarmStatus = {
 export async function getSwarmStatus(): Promise<SwarmStatus> {
   const ctx = getSwarmContext();
   const workers = readSwarmState(ctx)?.workers ?? 0;
-  const names = ["registry", "caddy", "pebble", "challtestsrv", "dockerd", ...Array.from({ length: workers }, (_, i) => `dockerd-w${i + 1}`)];
+  const names = ["registry", "caddy", "pebble", "challtestsrv", "prometheus", "dockerd", ...Array.from({ length: workers }, (_, i) => `dockerd-w${i + 1}`)];
   const daemons = Object.fromEntries(names.map((name) => [name, findDaemon(ctx.runDir, name)]));
   const status: SwarmStatus = {
     running: Object.values(daemons).some((pid) => pid !== undefined),
@@ -31,6 +34,7 @@ export async function getSwarmStatus(): Promise<SwarmStatus> {
     images: getImageNames(ctx),
     router: getCaddyUrls(),
     acme: getPebbleInfo(ctx),
+    prometheusUrl: getPrometheusUrl(),
     daemons,
     nodes: [],
   };

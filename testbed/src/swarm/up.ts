@@ -19,6 +19,7 @@ import { getSwarmNodeState, startDockerd } from "./dockerd.js";
 import { type SwarmImages, copyImagesToWorker, ensureImages, getImageNames, testappVersions, baseImage } from "./images.js";
 import { startCaddy } from "./caddy.js";
 import { startPebble } from "./pebble.js";
+import { startPrometheus } from "./prometheus.js";
 import { ensureBridge, ensureWorkerNetns } from "./network.js";
 import { startRegistry } from "./registry.js";
 
@@ -109,6 +110,7 @@ export async function startSwarmTestbed(options: SwarmUpOptions = {}): Promise<{
   for (let i = 1; i <= workers; i++) await startWorker(ctx, manager, i, images);
   await startCaddy(ctx);
   await startPebble(ctx);
+  await startPrometheus(ctx);
   await waitFor(`${workers + 1} Ready swarm node(s)`, async () => (await countReadyNodes(manager)) >= workers + 1, 60_000);
   logStep(`swarm testbed up: 1 manager + ${workers} worker(s); run \`npm run testbed -- swarm env\``);
   return { ctx, images: getImageNames(ctx) };

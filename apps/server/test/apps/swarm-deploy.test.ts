@@ -93,7 +93,7 @@ beforeAll(async () => {
     ? { MERIDIAN_ACME_DIRECTORY: acme.directoryUrl, MERIDIAN_ACME_CA_FILE: acme.caFile, MERIDIAN_DNS_SERVER: acme.dnsServer, MERIDIAN_HTTP_CHALLENGE_PORT: String(acme.httpChallengePort) }
     : {};
   server = await startTestServer({
-    env: { MERIDIAN_AUTOSCALE_INTERVAL_SECONDS: "2", MERIDIAN_BUILD_REGISTRY: sw.registry, MERIDIAN_BUILD_DOCKER_HOST: sw.dockerHost, MERIDIAN_ALLOW_LOCAL_GIT: "true", ...acmeEnv },
+    env: { ...(sw.prometheusUrl ? { MERIDIAN_PROMETHEUS_URL: sw.prometheusUrl } : {}), MERIDIAN_AUTOSCALE_INTERVAL_SECONDS: "2", MERIDIAN_BUILD_REGISTRY: sw.registry, MERIDIAN_BUILD_DOCKER_HOST: sw.dockerHost, MERIDIAN_ALLOW_LOCAL_GIT: "true", ...acmeEnv },
   });
   admin = await loginAs(server.baseUrl, "admin", server.adminPassword);
   await admin.client.call("createCluster", { params: org, body: { slug: "swarm", connection: { kind: "swarm", host: sw.dockerHost, router: { caddyAdminUrl: sw.router.adminUrl } } } });
@@ -155,15 +155,31 @@ describe("apps on Swarm, with traffic through Caddy", () => {
     expect(services.split("\n").filter(Boolean)).toHaveLength(1);
   });
 
-  it("runs a healthy canary through weighted traffic to 100%", async () => {
-    await admin.client.call("putApp", { params: appParams("web"), body: { spec: spec(sw.images.testapp.v2 as string, { strategy: { type: "canary", steps: [{ weight: 50, pause: "manual" }] } }) } });
+  it("rolls a canary back when its PromQL gate fails, with the measured values in the release", async () => {
+    const analysis = { interval: "1s", failureLimit: 2, prometheus: [{ name: "router up", query: 'up{job="caddy"}', max: 0 }] };
+    await admin.client.call("putApp", { params: appParams("web"), body: { spec: spec(sw.images.testapp.v2 as string, { analysis, strategy: { type: "canary", steps: [{ weight: 20, pause: "20s" }] } }) } });
+    const { release } = await admin.client.call("deployApp", { params: envParams("web"), body: {} });
+    const done = await settle("web", release?.number as number);
+    expect(done.state).toBe("rolled_back");
+    expect(done.reason).toMatch(/analysis failed 2 times in a row: router up up{job="caddy"} = 1|analysis failed 2 times in a row: router up/);
+    expect(done.analysis.length).toBeGreaterThanOrEqual(2);
+    expect(done.analysis.every((a) => a.check === "router up" && a.value === 1 && a.ok === false && a.threshold === "≤ 0")).toBe(true);
+    expect(await versionsOf(6)).toEqual(new Map([["v1", 6]]));
+  });
+
+  it("runs a healthy canary through weighted traffic to 100%, its PromQL gate passing", async () => {
+    const analysis = { interval: "1s", failureLimit: 1, prometheus: [{ name: "router up", query: 'up{job="caddy"}', min: 1 }] };
+    await admin.client.call("putApp", { params: appParams("web"), body: { spec: spec(sw.images.testapp.v2 as string, { analysis, strategy: { type: "canary", steps: [{ weight: 50, pause: "manual" }] } }) } });
     const { release } = await admin.client.call("deployApp", { params: envParams("web"), body: {} });
     await waitFor("paused at 50%", async () => (await admin.client.call("getRelease", { params: { ...appParams("web"), number: release?.number as number }, query: { environmentId: envId } })).state === "paused", 180_000);
     const split = await versionsOf(40);
     expect(split.get("v1")).toBeGreaterThan(5);
     expect(split.get("v2")).toBeGreaterThan(5);
     await admin.client.call("promoteRelease", { params: envParams("web") });
-    expect((await settle("web", release?.number as number)).state).toBe("succeeded");
+    const done = await settle("web", release?.number as number);
+    expect(done.state).toBe("succeeded");
+    expect(done.analysis.length).toBeGreaterThan(0);
+    expect(done.analysis.every((a) => a.ok)).toBe(true);
     expect(await versionsOf(6)).toEqual(new Map([["v2", 6]]));
   });
 

@@ -13,6 +13,8 @@ export type SwarmTestbed = {
   router: { adminUrl: string; httpUrl: string; httpsUrl: string };
   /** Pebble (ACME CA) and the DNS server it and Meridian's ownership checks resolve with; null when external. */
   acme: { directoryUrl: string; rootsUrl: string; caFile: string; dnsServer: string; httpChallengePort: number } | null;
+  /** Prometheus scraping the router (PromQL analysis gates); null when external. */
+  prometheusUrl: string | null;
   /** Worker count (each a dockerd in its own network namespace). */
   workers: number;
   external: boolean;
@@ -25,6 +27,7 @@ type SwarmStatus = {
   images: SwarmImages;
   router: { adminUrl: string; httpUrl: string; httpsUrl: string };
   acme?: NonNullable<SwarmTestbed["acme"]>;
+  prometheusUrl?: string;
   daemons: Record<string, number | undefined>;
   nodes: { status: string }[];
 };
@@ -53,12 +56,12 @@ export async function ensureSwarmTestbed(options: { workers?: number } = {}): Pr
       httpUrl: process.env.MERIDIAN_TEST_CADDY_HTTP_URL || "http://127.0.0.1:80",
       httpsUrl: process.env.MERIDIAN_TEST_CADDY_HTTPS_URL || "https://127.0.0.1:443",
     };
-    return { dockerHost: external, registry, images: getExternalImages(registry), router, acme: null, workers: 0, external: true };
+    return { dockerHost: external, registry, images: getExternalImages(registry), router, acme: null, prometheusUrl: process.env.MERIDIAN_TEST_PROMETHEUS_URL || null, workers: 0, external: true };
   }
   let status = await readSwarmStatus();
   const wanted = (options.workers ?? 0) + 1;
   // An older testbed without Caddy has no router in its status: `swarm up` (idempotent) adds it.
-  if (!status.ready || status.nodes.length < wanted || !status.router?.httpsUrl || !status.daemons?.pebble) {
+  if (!status.ready || status.nodes.length < wanted || !status.router?.httpsUrl || !status.daemons?.pebble || !status.daemons?.prometheus) {
     const args = ["swarm", "up"];
     if (options.workers !== undefined) args.push("--workers", String(options.workers));
     await runTestbedCli(args);
@@ -70,6 +73,7 @@ export async function ensureSwarmTestbed(options: { workers?: number } = {}): Pr
     images: status.images,
     router: status.router,
     acme: status.acme ?? null,
+    prometheusUrl: status.prometheusUrl ?? null,
     workers: status.nodes.length - 1,
     external: false,
   };
