@@ -309,8 +309,9 @@ describe("web UI: apps", () => {
     await page.getByRole("tab", { name: "Domains" }).click();
     await page.getByPlaceholder("shop.example.com").fill(`site-${suffix}.example.test`);
     await page.getByRole("button", { name: "Add route" }).click();
-    const row = page.locator(`section[data-env="prod"] tr[data-host="site-${suffix}.example.test"]`);
-    await row.getByText("not managed yet").waitFor();
+    const row = page.locator(`section[data-env="prod"] .domain-card[data-host="site-${suffix}.example.test"]`);
+    // A route in the spec is a domain only once deployed.
+    await row.getByText("Not routed yet — deploy to Prod to create it").waitFor();
     expect((await admin.client.call("getApp", { params: appParams("site") })).spec.routes).toEqual([{ host: `site-${suffix}.example.test`, path: "/" }]);
     await page.getByPlaceholder("shop.example.com").fill("Not A Host");
     await page.getByRole("button", { name: "Add route" }).click();
