@@ -37,6 +37,7 @@ const Config = z.object({
   acmeCaFile: z.string().optional().describe("PEM root the ACME directory's TLS is signed by, when private (Pebble, an internal CA)"),
   dnsServer: z.string().optional().describe("DNS server (host:port) for domain ownership checks; the system resolver otherwise"),
   httpChallengePort: z.coerce.number().int().min(1).max(65535).default(80).describe("Port the router answers HTTP challenges on"),
+  domainSweepSeconds: z.coerce.number().int().min(1).max(86_400).default(60).describe("How often pending domains are checked and certificates renewed"),
   autoscaleIntervalSeconds: z.coerce.number().int().min(1).max(3600).default(15).describe("How often Meridian's Swarm autoscaler samples CPU"),
   insecureRegistries: z.string().default("").describe("Comma-separated registries spoken to over plain HTTP (loopback always is)"),
 });
@@ -66,6 +67,7 @@ const envNames: Record<keyof z.infer<typeof Config>, string> = {
   insecureRegistries: "MERIDIAN_INSECURE_REGISTRIES",
   buildRegistry: "MERIDIAN_BUILD_REGISTRY",
   autoscaleIntervalSeconds: "MERIDIAN_AUTOSCALE_INTERVAL_SECONDS",
+  domainSweepSeconds: "MERIDIAN_DOMAIN_SWEEP_SECONDS",
   acmeDirectory: "MERIDIAN_ACME_DIRECTORY",
   acmeEmail: "MERIDIAN_ACME_EMAIL",
   acmeCaFile: "MERIDIAN_ACME_CA_FILE",

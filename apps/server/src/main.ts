@@ -132,6 +132,7 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
       resync: (appId, envId) => engine.resync(appId, envId),
       acme: config.acmeDirectory ? { directoryUrl: config.acmeDirectory, email: config.acmeEmail ?? null, caFile: config.acmeCaFile ?? null } : null,
       httpChallengePort: config.httpChallengePort,
+      sweepSeconds: config.domainSweepSeconds,
       log: (level, msg, extra) => log(level, msg, extra),
     });
     const insecureRegistries = config.insecureRegistries.split(",").map((s) => s.trim()).filter(Boolean);

@@ -24,6 +24,7 @@ export interface DomainServiceDeps {
   resync(appId: string, environmentId: string): Promise<void>;
   acme: { directoryUrl: string; email: string | null; caFile: string | null } | null;
   httpChallengePort: number;
+  sweepSeconds: number;
   log(level: "info" | "warn" | "error", msg: string, extra?: object): void;
 }
 
@@ -223,9 +224,9 @@ export function createDomainService(deps: DomainServiceDeps) {
       const loop = async () => {
         if (stopped) return;
         await sweep().catch((err: unknown) => deps.log("error", "domain sweep failed", { err: String(err) }));
-        if (!stopped) timer = setTimeout(loop, 60_000);
+        if (!stopped) timer = setTimeout(loop, deps.sweepSeconds * 1000);
       };
-      timer = setTimeout(loop, 5_000);
+      timer = setTimeout(loop, Math.min(5, deps.sweepSeconds) * 1000);
     },
     async stop() {
       stopped = true;

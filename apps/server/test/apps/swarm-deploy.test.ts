@@ -93,7 +93,7 @@ beforeAll(async () => {
     ? { MERIDIAN_ACME_DIRECTORY: acme.directoryUrl, MERIDIAN_ACME_CA_FILE: acme.caFile, MERIDIAN_DNS_SERVER: acme.dnsServer, MERIDIAN_HTTP_CHALLENGE_PORT: String(acme.httpChallengePort) }
     : {};
   server = await startTestServer({
-    env: { ...(sw.prometheusUrl ? { MERIDIAN_PROMETHEUS_URL: sw.prometheusUrl } : {}), MERIDIAN_AUTOSCALE_INTERVAL_SECONDS: "2", MERIDIAN_BUILD_REGISTRY: sw.registry, MERIDIAN_BUILD_DOCKER_HOST: sw.dockerHost, MERIDIAN_ALLOW_LOCAL_GIT: "true", ...acmeEnv },
+    env: { ...(sw.prometheusUrl ? { MERIDIAN_PROMETHEUS_URL: sw.prometheusUrl } : {}), MERIDIAN_AUTOSCALE_INTERVAL_SECONDS: "2", MERIDIAN_DOMAIN_SWEEP_SECONDS: "2", MERIDIAN_BUILD_REGISTRY: sw.registry, MERIDIAN_BUILD_DOCKER_HOST: sw.dockerHost, MERIDIAN_ALLOW_LOCAL_GIT: "true", ...acmeEnv },
   });
   admin = await loginAs(server.baseUrl, "admin", server.adminPassword);
   await admin.client.call("createCluster", { params: org, body: { slug: "swarm", connection: { kind: "swarm", host: sw.dockerHost, router: { caddyAdminUrl: sw.router.adminUrl } } } });
@@ -124,8 +124,9 @@ describe("apps on Swarm, with traffic through Caddy", () => {
     const acme = sw.acme;
     if (!acme) throw new Error("this test needs the local testbed's Pebble (an external testbed has none)");
     const { items } = await admin.client.call("listAppDomains", { params: appParams("web") });
+    // (The 2 s sweep may have verified it already: verify is idempotent either way.)
     const domain = items.find((d) => d.host === host);
-    expect(domain?.verification.verified).toBe(false);
+    expect(domain?.verification.dnsRecord.name).toBe(`_meridian-challenge.${host}`);
     const after = await admin.client.call("verifyAppDomain", { params: { ...appParams("web"), domainId: domain?.id as string } });
     expect(after.verification).toMatchObject({ verified: true, lastError: null });
     expect(after.certificate).toMatchObject({ state: "issued", lastError: null });
@@ -138,6 +139,23 @@ describe("apps on Swarm, with traffic through Caddy", () => {
       return r?.includes("meridian testapp") ? r : null;
     });
     expect(page).toContain("meridian testapp v1");
+  });
+
+  it("renews a certificate that is about to expire, without being asked", async () => {
+    const { items } = await admin.client.call("listAppDomains", { params: appParams("web") });
+    const before = items.find((d) => d.host === host)?.certificate;
+    const db = await server.openDatabase();
+    try {
+      // Pretend the certificate expires tomorrow: inside the 30-day renewal window.
+      await db.query("UPDATE app_domains SET certificate = jsonb_set(certificate, '{notAfter}', to_jsonb((now() + interval '1 day')::text)) WHERE host = $1", [host]);
+    } finally {
+      await db.close();
+    }
+    const renewed = await waitFor("renewal", async () => {
+      const d = (await admin.client.call("listAppDomains", { params: appParams("web") })).items.find((x) => x.host === host);
+      return d && d.certificate.notBefore !== before?.notBefore && new Date(d.certificate.notAfter as string).getTime() > Date.now() + 30 * 86_400_000 ? d : null;
+    }, 60_000);
+    expect(renewed.certificate).toMatchObject({ state: "issued", lastError: null });
   });
 
   it("rolls a canary that fails its health check back automatically, and traffic never leaves v1", async () => {
