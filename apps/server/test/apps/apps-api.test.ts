@@ -93,6 +93,9 @@ describe("apps", () => {
     expect(noTarget?.message).toMatch(/has no cluster to deploy to/);
     const releases = await admin.client.call("listReleases", { params: { ...org, projectId, app: "web" }, query: {} });
     expect(releases.items).toEqual([]);
+    const unknownEnv = await errorOf(admin.client.call("deployApp", { params: { ...org, projectId, environmentId: "00000000-0000-4000-8000-000000000000", app: "web" }, body: {} }));
+    expect(unknownEnv?.status).toBe(404);
+    expect(unknownEnv?.message).toMatch(/environment/);
     const missingApp = await errorOf(admin.client.call("deployApp", { params: { ...org, projectId, environmentId: envs.dev as string, app: "nope" }, body: {} }));
     expect(missingApp?.status).toBe(404);
   });

@@ -104,7 +104,7 @@ beforeAll(async () => {
   await admin.client.call("createClusterTarget", { params: { ...org, clusterId: "swarm" }, body: { projectId, environmentId: envId, namespace: stack } });
 }, 600_000);
 afterAll(async () => {
-  for (const app of ["web", "site", "burn"]) await admin?.client.call("deleteApp", { params: appParams(app) }).catch(() => undefined);
+  for (const app of ["web", "site", "burn", "crash"]) await admin?.client.call("deleteApp", { params: appParams(app) }).catch(() => undefined);
   await server?.stop();
   await rm(root, { recursive: true, force: true });
 });
@@ -229,6 +229,18 @@ describe("apps on Swarm, with traffic through Caddy", () => {
     const second = await admin.client.call("deployApp", { params: envParams("burn"), body: {} });
     expect((await settle("burn", second.release?.number as number)).state).toBe("succeeded");
     await waitFor("scaled down to 1", async () => (await docker("service", "ls", "--filter", "label=meridian.dev/app=burn", "--format", "{{.Replicas}}")).startsWith("1/"), 120_000);
+  });
+
+  it("reports a crash-looping first deploy as failed with the exit reason, and leaves nothing behind", async () => {
+    await admin.client.call("putApp", { params: appParams("crash"), body: { spec: { ...spec(sw.images.testapp.v1 as string), routes: [], replicas: 1, command: ["sh", "-c", "echo starting; exit 3"] } } });
+    const { release } = await admin.client.call("deployApp", { params: envParams("crash"), body: {} });
+    const done = await settle("crash", release?.number as number);
+    expect(done.state).toBe("failed");
+    expect(done.reason).toMatch(/the new version failed: .*exit/i);
+    expect(done.reason).toMatch(/nothing served before this release, so its objects were removed/);
+    await waitFor("services removed", async () => (await docker("service", "ls", "--filter", "label=meridian.dev/app=crash", "--format", "{{.Name}}")) === "");
+    const app = await admin.client.call("getApp", { params: appParams("crash") });
+    expect(app.environments[0]?.current).toBeNull();
   });
 
   it("builds a git repository and serves the result", async () => {
