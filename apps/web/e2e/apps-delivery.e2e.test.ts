@@ -52,7 +52,7 @@ describe("web UI: app delivery (domains, builds, webhook)", () => {
     await run("git", ["init", "-q", "--bare", "-b", "main", bare]);
     await run("git", ["clone", "-q", bare, work]);
     await git(work, "checkout", "-q", "-b", "main");
-    await writeFile(join(work, "Dockerfile"), `FROM ${swarm.images.busybox}\nRUN echo building-the-site && sleep 6\nCOPY index.html /www/index.html\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n`);
+    await writeFile(join(work, "Dockerfile"), `FROM ${swarm.images.busybox}\nRUN echo building-the-site-${suffix} && sleep 6\nCOPY index.html /www/index.html\nCMD ["httpd", "-f", "-p", "8080", "-h", "/www"]\n`);
     await writeFile(join(work, "index.html"), "hello from git\n");
     await git(work, "add", "-A");
     await git(work, "commit", "-q", "-m", "first");
@@ -105,7 +105,8 @@ describe("web UI: app delivery (domains, builds, webhook)", () => {
     await card.getByRole("button", { name: "Verify" }).click();
     await card.getByTestId("verification-error").getByText("Meridian cannot answer HTTP challenges on Kubernetes").waitFor({ timeout: 60_000 });
     await card.getByRole("button", { name: "Verify" }).waitFor();
-    await shot("domains-unverified");
+    await card.scrollIntoViewIfNeeded();
+    await shot("domains-verify");
 
     // A certificate for another host is refused with the server's reason; the right one is taken.
     const wrong = await selfSigned("other.example.test");
@@ -133,7 +134,8 @@ describe("web UI: app delivery (domains, builds, webhook)", () => {
     await card.getByRole("button", { name: "Upload certificate" }).click();
     expect(await upload.getByLabel("Private key (PEM)").inputValue()).toBe("");
     await page.keyboard.press("Escape");
-    await shot("domains");
+    await card.scrollIntoViewIfNeeded();
+    await shot("domains-tls");
   });
 
   it("creates a git app in the wizard and deploys it: the build's log live, then its release", { timeout: 420_000 }, async () => {
@@ -156,6 +158,7 @@ describe("web UI: app delivery (domains, builds, webhook)", () => {
     const deploy = dialog("Deploy site to Staging");
     expect(await deploy.getByLabel("Ref").getAttribute("placeholder")).toBe("main");
     await deploy.getByTestId("deploy-confirm").getByText("Build and deploy").waitFor();
+    await shot("deploy-git");
     await deploy.getByTestId("deploy-confirm").click();
     const progress = deploy.getByTestId("build-progress");
     await progress.waitFor();
@@ -181,6 +184,9 @@ describe("web UI: app delivery (domains, builds, webhook)", () => {
     const detail = page.getByTestId("build-detail");
     await detail.getByTestId("log-lines").getByText("building-the-site").first().waitFor();
     await expect.poll(() => detail.getByTestId("log-status").textContent(), { timeout: 30_000 }).toContain("End of the build's log");
+    await shot("build-log");
+    await detail.getByRole("button", { name: "Close build #1" }).click();
+    await detail.waitFor({ state: "detached" });
     await shot("builds");
     await row.getByRole("link", { name: "#1 in Staging" }).click();
     await page.waitForURL(/tab=history&env=staging/);

@@ -17,10 +17,21 @@ import { FileTextButton, TextAreaField } from "../ui/form";
 export function UploadCertificateDialog({ app, domain, onClose }: { app: App; domain: Domain; onClose: () => void }) {
   const ctx = useActionContext();
   const upload = useApiMutation("uploadDomainCertificate");
-  const [certificatePem, setCertificate] = useState("");
-  const [privateKeyPem, setKey] = useState("");
+  const [certificatePem, setCertificateText] = useState("");
+  const [privateKeyPem, setKeyText] = useState("");
   const [problems, setProblems] = useState<{ certificate?: string; key?: string }>({});
   const [error, setError] = useState<string | null>(null);
+  // A new chain or key makes the last answer stale.
+  const setCertificate = (t: string) => {
+    setCertificateText(t);
+    setError(null);
+    setProblems((p) => ({ ...p, certificate: undefined }));
+  };
+  const setKey = (t: string) => {
+    setKeyText(t);
+    setError(null);
+    setProblems((p) => ({ ...p, key: undefined }));
+  };
   async function submit() {
     const p = pemProblems(certificatePem, privateKeyPem);
     setProblems(p);

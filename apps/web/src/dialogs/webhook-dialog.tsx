@@ -38,8 +38,14 @@ export function WebhookDialog({ app, environments, rotate, onClose }: { app: App
           <Alert kind="warning">
             <strong>Copy the secret now.</strong> It is shown only once; Meridian keeps it encrypted and cannot show it again. Lost it? Rotate it here and update the git host.
           </Alert>
-          <CopyField label="Payload URL" value={created.url} />
-          <CopyField label="Secret" value={created.secret ?? ""} />
+          <div className="copy-block">
+            <span className="copy-block-label">Payload URL</span>
+            <CopyField label="Payload URL" value={created.url} />
+          </div>
+          <div className="copy-block">
+            <span className="copy-block-label">Secret</span>
+            <CopyField label="Secret" value={created.secret ?? ""} />
+          </div>
           <div className="small muted">
             <p>In your git host's webhook settings (GitHub, Gitea, GitLab…):</p>
             <ul className="plain-list">

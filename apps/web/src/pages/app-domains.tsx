@@ -238,7 +238,8 @@ function DomainCard({
         ) : (
           <div className="domain-undeployed">
             <p className="small muted">
-              Not routed yet — deploy to {env.environmentName} to create it. Its ownership check and certificate appear here then.
+              Not routed yet — deploy to {env.environmentName} to create it.{" "}
+              {env.target ? "Its ownership check and certificate appear here then." : `${env.environmentName} has no cluster bound yet: bind one first.`}
             </p>
             {env.target ? <ActionButton action={appActions.deploy} target={{ app, env }} size="sm" /> : null}
           </div>
@@ -253,17 +254,24 @@ function DomainCard({
               </p>
             ) : (
               <>
+                {domain.certificate.state === "uploaded" ? <p className="small muted">Only needed for a certificate Meridian issues: the uploaded one is served as is.</p> : null}
                 <p className="small">Prove you own {domain.host} with either:</p>
                 <ol className="domain-steps small">
                   <li>
                     a DNS <strong>TXT</strong> record:
-                    <div className="txt-record">
-                      <CopyField label={`TXT record name for ${domain.host}`} value={domain.verification.dnsRecord.name} />
-                      <CopyField label={`TXT record value for ${domain.host}`} value={domain.verification.dnsRecord.value} />
-                    </div>
+                    <dl className="txt-record">
+                      <dt>Name</dt>
+                      <dd>
+                        <CopyField label={`TXT record name for ${domain.host}`} value={domain.verification.dnsRecord.name} />
+                      </dd>
+                      <dt>Value</dt>
+                      <dd>
+                        <CopyField label={`TXT record value for ${domain.host}`} value={domain.verification.dnsRecord.value} />
+                      </dd>
+                    </dl>
                   </li>
                   <li>
-                    or {domain.host} pointing at the cluster's router, which then answers <code className="mono">{domain.verification.httpUrl}</code> during the check.
+                    or {domain.host} pointing at the cluster's router, which then answers <code className="mono break-all">{domain.verification.httpUrl}</code> during the check.
                   </li>
                 </ol>
               </>
@@ -278,7 +286,7 @@ function DomainCard({
             ) : domain.verification.checkedAt ? (
               <p className="small muted">Last checked {relativeTime(domain.verification.checkedAt)}</p>
             ) : null}
-            <div className="row-actions">
+            <div className="row-actions row-actions-start">
               <Button size="sm" variant={domain.verification.verified ? "secondary" : "primary"} busy={busy === "verify"} disabled={busy !== null} onClick={() => void act("verify")}>
                 {busy === "verify" ? "Checking…" : domain.verification.verified ? "Check again" : "Verify"}
               </Button>
@@ -317,14 +325,14 @@ function DomainCard({
                     </dd>
                   </div>
                 ) : null}
-                <div>
+                <div className="fact-wide">
                   <dt>Renewal</dt>
                   <dd>{domain.certificate.state === "uploaded" ? "Not renewed: upload a new one before it expires" : domain.certificate.renewAt ? `Automatic, ${formatDate(domain.certificate.renewAt)}` : "—"}</dd>
                 </div>
               </dl>
             )}
             {domain.certificate.lastError ? <Alert kind="error">{domain.certificate.lastError}</Alert> : null}
-            <div className="row-actions">
+            <div className="row-actions row-actions-start">
               <Button
                 size="sm"
                 busy={busy === "issue"}

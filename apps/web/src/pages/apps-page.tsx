@@ -60,7 +60,7 @@ function appDescriptor(orgId: string): ResourceDescriptor<AppSummary> {
     createAction: createAppAction,
     empty: {
       title: "No apps yet",
-      body: "An app is an image (or, later, a git repository) with its ports, env, secrets and routes. Create one from an image or a template, then deploy it to an environment bound to a cluster.",
+      body: "An app is an image or a git repository with its ports, env, secrets and routes. Create one from an image, a template or a repository, then deploy it to an environment bound to a cluster.",
     },
   };
 }
