@@ -1,5 +1,6 @@
 import type { AppObservation, AppTarget, ClusterDriver, DesiredApp, Slot, SlotSpec } from "@meridian/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "./wait.js";
 
 /**
  * The one contract every runtime's ClusterDriver must meet (STYLE.md §6), run against the real testbeds by each
@@ -22,20 +23,7 @@ export interface AppDriverFixture {
   skip?: { failingHealth?: string; traffic?: string; cpu?: string };
 }
 
-async function eventually<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`);
-}
+const eventually = waitFor;
 
 export function describeAppDriverContract(fx: AppDriverFixture): void {
   describe(`ClusterDriver contract: ${fx.runtime}`, () => {

@@ -1,5 +1,6 @@
 import { AppError, type ClusterConnection, type InventoryItem, type InventorySink } from "@meridian/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "./wait.js";
 
 /**
  * The one contract every cluster driver must meet (STYLE.md §6), run against the real testbeds by each
@@ -37,15 +38,7 @@ function memorySink() {
   return { sink, items, states };
 }
 
-async function eventually<T>(what: string, fn: () => T | null | undefined | false | Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = await fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const eventually = waitFor;
 
 export function describeConnectionContract(fx: ConnectionFixture): void {
   describe(`ClusterConnection contract: ${fx.runtime}`, () => {

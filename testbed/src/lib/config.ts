@@ -21,7 +21,8 @@ export const versionKey = [
   `kustomize-${versions.kustomize}`,
 ].join("_");
 
-function readPort(name: string, fallback: number): number {
+/** A TCP port from the env var `name`, or the fallback. */
+export function readPort(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
   const port = Number(raw);

@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { readPort } from "../lib/config.js";
 import { logStep } from "../lib/log.js";
 import { assertPortsFree } from "../lib/preflight.js";
 import { findDaemon, startDaemon, stopDaemon } from "../lib/processes.js";
@@ -8,14 +9,6 @@ import type { SwarmContext } from "./context.js";
 
 /** The Caddy server Meridian's Swarm driver owns (its routes are the driver's; the testbed only creates it). */
 export const caddyServerName = "meridian";
-
-function readPort(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name}=${raw} is not a TCP port`);
-  return port;
-}
 
 /** Loopback ports of the testbed's Caddy; each can be overridden with the env var named beside it. */
 export function getCaddyPorts() {

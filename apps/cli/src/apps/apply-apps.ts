@@ -1,5 +1,5 @@
 import { ApiError, type MeridianClient } from "@meridian/client";
-import { AppSpec } from "@meridian/core";
+import { AppSpec, canonicalJson } from "@meridian/core";
 import { parseAllDocuments, stringify } from "yaml";
 import { CliError } from "../errors.js";
 import { resolveProjectId } from "../resolve.js";
@@ -70,19 +70,6 @@ export function splitAppDocuments(yaml: string, source: string): SplitFile {
   }
   if (apps.length === 0) return { apps: [], rest: yaml };
   return { apps, rest: rest.length > 0 ? rest.join("---\n") : null };
-}
-
-function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
-  if (v && typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(v);
 }
 
 /** A unified-style line diff of two small texts (app specs are tens of lines: plain LCS is enough). */

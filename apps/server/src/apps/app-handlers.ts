@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { AppDocument, AppError, type AppSpec, appTemplates } from "@meridian/core";
+import { AppDocument, AppError, type AppSpec, appTemplates, canonicalJson } from "@meridian/core";
 import { stringify } from "yaml";
 import type { Handlers, RequestContext } from "../http/context.js";
 import { requireAccess, requireActor, requireOrg } from "../http/context.js";
@@ -12,19 +12,6 @@ type AppHandlers = Pick<Handlers, "listApps" | "listAppTemplates" | "getApp" | "
 export interface AppHandlerDeps {
   engine: ReleaseEngine;
   driverFor: Parameters<typeof import("./release-engine.js").createReleaseEngine>[0]["driverFor"];
-}
-
-function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
-  if (v && typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(v);
 }
 
 function documentOf(row: AppRow): AppDocument {

@@ -49,65 +49,42 @@ export function createBuildHandlers(deps: { runner: BuildRunner | null; envelope
       const app = await getAppRow(ctx.db, requireOrg(ctx).id, params.projectId, params.app);
       const b = await getBuildRow(ctx.db, app.id, params.number);
       const runner = deps.runner;
+      const source = `build ${b.number}`;
+      // One cursor over the build's lines: what the row has stored, then (when this process runs the build) the
+      // live lines, which continue the same list (the stored log is reset when a run starts).
       async function* lines(signal: AbortSignal): AsyncGenerator<LogLine> {
-        const queue: (LogLine | null)[] = [];
-        let wake: (() => void) | null = null;
-        const sub = query.follow ? runner?.follow(b.id, (l) => {
-          queue.push(l);
-          wake?.();
-        }) : null;
-        try {
-          if (sub) {
-            for (const l of sub.lines) yield l;
-          } else {
-            const stored = await ctx.db.query<{ log: string; state: string }>("SELECT log, state FROM builds WHERE id = $1", [b.id]);
-            for (const line of (stored.rows[0]?.log ?? "").split("\n").filter(Boolean)) yield { source: `build ${b.number}`, time: null, line };
-            // Not running in this process: a queued build's log starts when it runs; follow by polling the row.
-            if (!query.follow || (stored.rows[0]?.state !== "queued" && stored.rows[0]?.state !== "running")) return;
-            let seen = stored.rows[0]?.log.length ?? 0;
-            while (!signal.aborted) {
-              await new Promise((r) => setTimeout(r, 500));
-              const again = runner?.follow(b.id, (l) => {
+        let seen = 0;
+        while (!signal.aborted) {
+          const queue: (LogLine | null)[] = [];
+          let wake: (() => void) | null = null;
+          const live = query.follow
+            ? runner?.follow(b.id, (l) => {
                 queue.push(l);
                 wake?.();
-              });
-              if (again) {
-                const cur = await ctx.db.query<{ log: string }>("SELECT log FROM builds WHERE id = $1", [b.id]);
-                const skip = (cur.rows[0]?.log ?? "").slice(0, seen).split("\n").filter(Boolean).length;
-                for (const l of again.lines.slice(skip)) yield l;
-                try {
-                  for (;;) {
-                    while (queue.length === 0 && !signal.aborted) await new Promise<void>((r) => (wake = r));
-                    const l = queue.shift();
-                    if (!l || signal.aborted) return;
-                    yield l;
-                  }
-                } finally {
-                  again.stop();
-                }
+              })
+            : null;
+          if (live) {
+            try {
+              for (const l of live.lines.slice(seen)) yield l;
+              for (;;) {
+                while (queue.length === 0 && !signal.aborted) await new Promise<void>((r) => (wake = r));
+                const l = queue.shift();
+                if (!l || signal.aborted) return;
+                yield l;
               }
-              const cur = await ctx.db.query<{ log: string; state: string }>("SELECT log, state FROM builds WHERE id = $1", [b.id]);
-              const text = cur.rows[0]?.log ?? "";
-              for (const line of text.slice(seen).split("\n").filter(Boolean)) yield { source: `build ${b.number}`, time: null, line };
-              seen = text.length;
-              if (cur.rows[0]?.state !== "queued" && cur.rows[0]?.state !== "running") return;
+            } finally {
+              live.stop();
             }
-            return;
           }
-          for (;;) {
-            while (queue.length === 0 && !signal.aborted) await new Promise<void>((r) => (wake = r));
-            const l = queue.shift();
-            if (!l || signal.aborted) return;
-            yield l;
-          }
-        } finally {
-          sub?.stop();
+          const row = (await ctx.db.query<{ log: string; state: string }>("SELECT log, state FROM builds WHERE id = $1", [b.id])).rows[0];
+          const stored = (row?.log ?? "").split("\n").filter(Boolean);
+          for (const line of stored.slice(seen)) yield { source, time: null, line };
+          seen = Math.max(seen, stored.length);
+          if (!query.follow || (row?.state !== "queued" && row?.state !== "running")) return;
+          await new Promise((r) => setTimeout(r, 500));
         }
       }
-      return respondWithLogLines(ctx, (signal) => {
-        signal.addEventListener("abort", () => undefined, { once: true });
-        return lines(signal as AbortSignal);
-      });
+      return respondWithLogLines(ctx, (signal) => lines(signal as AbortSignal));
     },
     async getAppWebhook(ctx, { params }) {
       const app = await getAppRow(ctx.db, requireOrg(ctx).id, params.projectId, params.app);
