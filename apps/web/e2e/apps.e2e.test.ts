@@ -171,6 +171,8 @@ describe("web UI: apps", () => {
     await set.getByLabel("Value", { exact: true }).fill(`${value}-2`);
     await set.getByRole("button", { name: "Save value" }).click();
     await row.locator('[data-env="dev"]').getByText("v2").waitFor();
+    // The list refreshes before the dialog (which holds the typed value) closes.
+    await set.waitFor({ state: "detached" });
     expect(await page.content()).not.toContain(value);
     const secrets = await admin.client.call("listProjectSecrets", { params: { orgId: org, projectId } });
     expect(secrets.items.find((s) => s.name === "api-token")).toMatchObject({ scope: "project", version: 2 });
