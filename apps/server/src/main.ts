@@ -123,6 +123,13 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
       deployTimeoutSeconds: config.deployTimeoutSeconds,
       certificatesFor: (orgId, appId, envId) => domains.certificatesFor(db, orgId, appId, envId),
     });
+    // Releases react to their objects' changes as the inventory watches see them (like `kubectl rollout status`).
+    store.watchAll((change) => {
+      const app = change.item.labels["meridian.dev/app"];
+      // The workload's own status sums its replicas: pods and tasks would only multiply the wake-ups.
+      const workload = change.item.kind === "Deployment" || change.item.kind === "SwarmService";
+      if (app && workload && change.item.labels["app.kubernetes.io/managed-by"] === "meridian") engine.nudge(change.item.clusterId, change.item.namespace ?? "", app);
+    });
     const autoscaler = createAutoscaler({ db, driverFor, resync: (appId, envId) => engine.resync(appId, envId), intervalSeconds: config.autoscaleIntervalSeconds, log: (level, msg, extra) => log(level, msg, extra) });
     const domains = createDomainService({
       db,

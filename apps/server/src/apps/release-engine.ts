@@ -70,6 +70,8 @@ export function createReleaseEngine(deps: ReleaseEngineDeps) {
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   const stepLatencies: number[] = [];
+  // cluster|namespace|app → the app and environment with an open release there, for nudges from the inventory.
+  const watched = new Map<string, { appId: string; envId: string }>();
 
   const stateOf = (k: string): KeyState => {
     let s = keys.get(k);
@@ -158,6 +160,7 @@ export function createReleaseEngine(deps: ReleaseEngineDeps) {
     let rel = await findOpenRelease(db, appId, envId);
     if (!rel) {
       s.releaseId = null;
+      for (const [k, v] of watched) if (v.appId === appId && v.envId === envId) watched.delete(k);
       return;
     }
     const d = await loadDeployment(db, appId, envId);
@@ -165,6 +168,7 @@ export function createReleaseEngine(deps: ReleaseEngineDeps) {
       await updateRelease(db, rel.id, { state: "failed", reason: "the environment has no deploy target any more", finishedAt: new Date() });
       return;
     }
+    watched.set(`${d.cluster_id}|${d.namespace}|${d.app_slug}`, { appId, envId });
     let driver: ClusterDriver;
     try {
       driver = deps.driverFor(d.cluster_id);
@@ -345,6 +349,14 @@ export function createReleaseEngine(deps: ReleaseEngineDeps) {
       timer = setTimeout(loop, 0);
     },
     kick,
+    /**
+     * An object of an app changed in a cluster's inventory (a Deployment's ready count, a Swarm service's update
+     * state): if a release of that app runs there, look now instead of at the next poll.
+     */
+    nudge(clusterId: string, namespace: string, app: string) {
+      const w = watched.get(`${clusterId}|${namespace}|${app}`);
+      if (w) void kick(w.appId, w.envId);
+    },
     /** The last observation of an app in an environment (refreshed by ticks and by observeNow). */
     observation(appId: string, envId: string): AppObservation | null {
       return keys.get(keyOf(appId, envId))?.observation ?? null;

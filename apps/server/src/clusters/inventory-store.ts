@@ -39,10 +39,12 @@ const kindOfKey = (key: string) => key.slice(0, key.indexOf("/"));
 export function createInventoryStore() {
   const buckets = new Map<string, ClusterBucket>();
   const subscribers = new Set<Subscriber>();
+  const watchers = new Set<(change: InventoryChange) => void>();
 
   function emit(b: ClusterBucket, change: InventoryChange) {
     b.version++;
     for (const s of subscribers) if (s.orgId === b.orgId) s.onChange(change);
+    for (const w of watchers) w(change);
   }
 
   function kindMap(b: ClusterBucket, kind: string) {
@@ -117,6 +119,11 @@ export function createInventoryStore() {
       return () => subscribers.delete(s);
     },
     subscriberCount: () => subscribers.size,
+    /** Every change in every organization (in-process consumers such as the release engine; never for responses). */
+    watchAll(fn: (change: InventoryChange) => void): () => void {
+      watchers.add(fn);
+      return () => watchers.delete(fn);
+    },
     notifyCluster(orgId: string, clusterId: string) {
       for (const s of subscribers) if (s.orgId === orgId) s.onCluster?.(clusterId);
     },
