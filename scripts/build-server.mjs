@@ -9,7 +9,7 @@ import { build } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "apps/server/dist/meridian.mjs");
-const sources = ["apps/server/src", "packages/core/src", "packages/db/src", "packages/db/migrations", "packages/drivers/kubernetes/src", "packages/drivers/swarm/src"].map((d) => join(root, d));
+const sources = ["apps/server/src", "packages/core/src", "packages/db/src", "packages/db/migrations", "packages/drivers/kubernetes/src", "packages/drivers/swarm/src", "packages/cost/src"].map((d) => join(root, d));
 
 function newestMtime(dir) {
   let newest = 0;

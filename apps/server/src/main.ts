@@ -26,6 +26,8 @@ import { createInventoryHandlers } from "./clusters/inventory-handlers.js";
 import { createInventoryStore } from "./clusters/inventory-store.js";
 import { createResourceHandlers } from "./clusters/resource-handlers.js";
 import type { Config } from "./config.js";
+import { createCostHandlers } from "./cost/cost-handlers.js";
+import { createCostStores } from "./cost/cost-stores.js";
 import { buildApp } from "./http/app.js";
 import type { Handlers, RequestContext } from "./http/context.js";
 import { createMetrics } from "./http/metrics.js";
@@ -154,6 +156,8 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
           deploy: (build, environmentId, strategy, image, digest) => deployBuiltImage(db, releaseDeps, build, environmentId, strategy, image, digest),
         })
       : null;
+    // Bill rows: one DuckDB file per organization under <data dir>/cost (ADR 0006).
+    const costStores = createCostStores({ dir: join(config.dataDir, "cost"), threads: 2, memoryLimit: "1GB" });
     const cookieSecure = (ctx: RequestContext) => (config.cookieSecure === "auto" ? ctx.reply.request.protocol === "https" : config.cookieSecure === "true");
     const handlers: Handlers = {
       ...createIdentityHandlers({ auth, access, passwords, throttle: createLoginThrottle(), dummyHash: await passwords.hash(randomBytes(16).toString("hex")), cookieSecure }),
@@ -174,6 +178,7 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
       ...createBuildHandlers({ runner: builds, envelope, publicUrl }),
       ...createDomainHandlers({ domains }),
       ...createSecretHandlers({ envelope }),
+      ...createCostHandlers({ stores: costStores }),
     };
     const app = await buildApp({
       db,
@@ -222,6 +227,7 @@ export async function startMeridian(config: Config): Promise<MeridianHandle> {
         await engine.stop();
         await manager.stop();
         await app.close();
+        await costStores.close();
         await readCache?.close();
         await db.close();
         await embedded?.stop();

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { AppError } from "@meridian/core";
 import { parse as parseYaml } from "yaml";
+import { packageAsset } from "./assets.js";
 import { quoteIdent, quoteLiteral } from "./sql.js";
 
 /**
@@ -13,7 +13,7 @@ import { quoteIdent, quoteLiteral } from "./sql.js";
  * FOCUS 1.2 makes mandatory come from ../converters/additions-*.csv (same format, written by us, with the
  * reason in each row).
  */
-const dir = (f: string) => fileURLToPath(new URL(`../converters/${f}`, import.meta.url));
+const dir = (f: string) => packageAsset(`converters/${f}`);
 
 interface RuleRow {
   dimension: string;

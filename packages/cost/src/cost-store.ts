@@ -21,9 +21,14 @@ export interface CostQuery {
   /** Inclusive start and exclusive end of ChargePeriodStart, ISO 8601 UTC. */
   from: string;
   to: string;
+  /** FOCUS columns, or `tag:<key>` for the value of one key of Tags. Rows carry them under these names. */
   groupBy: string[];
   /** A FOCUS cost column; EffectiveCost by default. */
   metric?: string;
+  /** Adds a `period` key (UTC ISO start of the day or month of ChargePeriodStart) to every row. */
+  granularity?: "day" | "month";
+  /** Dimension (a FOCUS column or `tag:<key>`) -> the values a row must have one of. */
+  filters?: Record<string, string[]>;
 }
 
 export interface PeriodSummary {
@@ -88,14 +93,43 @@ export async function openCostStore(opts: CostStoreOptions): Promise<CostStore> 
     async queryCostBy(q) {
       const metric = q.metric ?? "EffectiveCost";
       if (!costColumns.has(metric)) throw new AppError("invalid_input", `metric ${metric} is not a FOCUS cost column`);
-      const bad = q.groupBy.filter((g) => !columns.has(g));
-      if (bad.length) throw new AppError("invalid_input", `cannot group by ${bad.join(", ")}: not FOCUS columns`);
       if (!isoUtc.test(q.from) || !isoUtc.test(q.to)) throw new AppError("invalid_input", "from and to must be ISO 8601 UTC dates");
-      const keys = q.groupBy.map(quoteIdent);
-      const sql = `SELECT ${[...keys, `sum(${quoteIdent(metric)})::VARCHAR AS cost`].join(", ")} FROM bill_rows
-        WHERE "ChargePeriodStart" >= CAST(rtrim($1, 'Z') AS TIMESTAMP) AND "ChargePeriodStart" < CAST(rtrim($2, 'Z') AS TIMESTAMP)
-        ${keys.length ? `GROUP BY ${keys.join(", ")}` : ""} ORDER BY sum(${quoteIdent(metric)}) DESC`;
-      return withConnection(async (conn) => (await conn.runAndReadAll(sql, [q.from, q.to])).getRowObjectsJson() as Record<string, string | null>[]);
+      const params: string[] = [q.from, q.to];
+      // Every dimension is a quoted model column or a JSON pointer into Tags passed as a parameter: nothing a
+      // caller sends is spliced into the SQL.
+      const dimension = (name: string): string => {
+        if (name.startsWith("tag:") && name.length > 4) {
+          params.push(`/${name.slice(4).replaceAll("~", "~0").replaceAll("/", "~1")}`);
+          return `json_extract_string("Tags", $${params.length})`;
+        }
+        if (!columns.has(name)) throw new AppError("invalid_input", `cannot group or filter by ${name}: not a FOCUS column (or tag:<key>)`);
+        return quoteIdent(name);
+      };
+      const keys = q.groupBy.map((g, i) => ({ name: g, expr: dimension(g), alias: `d${i}` }));
+      const where = ['"ChargePeriodStart" >= CAST(rtrim($1, \'Z\') AS TIMESTAMP)', '"ChargePeriodStart" < CAST(rtrim($2, \'Z\') AS TIMESTAMP)'];
+      for (const [name, values] of Object.entries(q.filters ?? {})) {
+        if (values.length === 0) continue;
+        const expr = dimension(name);
+        const marks = values.map((v) => {
+          params.push(v);
+          return `$${params.length}`;
+        });
+        where.push(`${expr} IN (${marks.join(", ")})`);
+      }
+      const period = q.granularity ? `strftime(date_trunc('${q.granularity === "day" ? "day" : "month"}', "ChargePeriodStart"), '%Y-%m-%dT%H:%M:%SZ')` : null;
+      const select = [...keys.map((k) => `${k.expr} AS ${k.alias}`), ...(period ? [`${period} AS period`] : []), `sum(${quoteIdent(metric)})::VARCHAR AS cost`];
+      const groups = [...keys.map((k) => k.alias), ...(period ? ["period"] : [])];
+      const order = [...(period ? ["period"] : []), `sum(${quoteIdent(metric)}) DESC NULLS LAST`, ...keys.map((k) => `${k.alias} NULLS LAST`)];
+      const sql = `SELECT ${select.join(", ")} FROM bill_rows WHERE ${where.join(" AND ")}
+        ${groups.length ? `GROUP BY ${groups.join(", ")}` : ""} ORDER BY ${order.join(", ")}`;
+      const rows = await withConnection(async (conn) => (await conn.runAndReadAll(sql, params)).getRowObjectsJson() as Record<string, string | null>[]);
+      return rows.map((r) => {
+        const out: Record<string, string | null> = {};
+        for (const k of keys) out[k.name] = r[k.alias] ?? null;
+        if (period) out.period = r.period ?? null;
+        out.cost = r.cost ?? null;
+        return out;
+      });
     },
 
     summarizePeriods: () =>

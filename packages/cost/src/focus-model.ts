@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { packageAsset } from "./assets.js";
 
 /**
  * The FOCUS 1.2 rule model of the FinOps Foundation's focus_validator (vendored in ../rules with its licence
@@ -49,9 +49,9 @@ export interface FocusModel {
   corrections: Map<string, { action: "skip" | "warn"; reason: string }>;
 }
 
-export const defaultModelPath = fileURLToPath(new URL("../rules/model-1.2.json", import.meta.url));
-const defaultCurrencyPath = fileURLToPath(new URL("../rules/currency_codes.csv", import.meta.url));
-const defaultCorrectionsPath = fileURLToPath(new URL("../rules/model-corrections.json", import.meta.url));
+export const defaultModelPath = packageAsset("rules/model-1.2.json");
+const defaultCurrencyPath = packageAsset("rules/currency_codes.csv");
+const defaultCorrectionsPath = packageAsset("rules/model-corrections.json");
 
 interface RawRule {
   Function: string;

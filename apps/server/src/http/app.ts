@@ -7,6 +7,7 @@ import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import { AppError, httpStatusOf } from "@meridian/core";
 import { getMigrationStatus } from "@meridian/db";
+import { registerUploadParser } from "../cost/upload.js";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { ServerMetrics } from "./metrics.js";
 import { buildOpenApiDocument } from "./openapi.js";
@@ -47,6 +48,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     rawBodies.set(req.raw, body as string);
     parseJson(req, body as string, done);
   });
+  // Bill files (CSV, Parquet) are streamed to a temp file instead, up to 1 GiB, on the import route only.
+  registerUploadParser(app, { limitBytes: 2 ** 30, accept: /\/cost\/imports$/ });
 
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-request-id", req.id);

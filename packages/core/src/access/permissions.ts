@@ -17,6 +17,7 @@ export const resourceTypes = [
   "workload",
   "app",
   "secret",
+  "cost",
 ] as const;
 export type ResourceType = (typeof resourceTypes)[number];
 
@@ -44,6 +45,8 @@ export const permissionCatalog: Record<ResourceType, readonly Action[]> = {
   app: ["read", "create", "update", "delete", "deploy", "logs"],
   // Secrets at organization, project or environment scope: read is names and versions only, never values.
   secret: ["read", "create", "delete"],
+  // Cloud bills (FOCUS) and the cost queried from them; create imports a bill file.
+  cost: ["read", "create"],
 };
 
 export type Permission = `${ResourceType | "*"}:${Action | "*"}`;
@@ -95,7 +98,7 @@ export const builtinRoles: readonly BuiltinRole[] = [
     permissions: [
       "organization:read",
       "organization:update",
-      ...(["member", "team", "project", "environment", "invitation", "rolebinding", "token", "audit", "cluster", "workload", "app", "secret"] as const).map(
+      ...(["member", "team", "project", "environment", "invitation", "rolebinding", "token", "audit", "cluster", "workload", "app", "secret", "cost"] as const).map(
         (r) => `${r}:*` as Permission,
       ),
       // Not role:bind or role:escalate: those would let an admin make themselves owner.
@@ -139,6 +142,6 @@ export const builtinRoles: readonly BuiltinRole[] = [
     slug: "billing",
     name: "Billing",
     description: "Reads the organization, its members and projects for cost and billing work.",
-    permissions: ["organization:read", "member:read", "team:read", "project:read", "environment:read", "cluster:read", "token:create"],
+    permissions: ["organization:read", "member:read", "team:read", "project:read", "environment:read", "cluster:read", "token:create", "cost:read", "cost:create"],
   },
 ];

@@ -1,6 +1,7 @@
 export * from "./access.js";
 export * from "./audit.js";
 export * from "./clusters.js";
+export * from "./cost.js";
 export * from "./common.js";
 export * from "./define-route.js";
 export * from "./identity.js";

@@ -3,6 +3,7 @@ import * as A from "./access.js";
 import * as Ap from "./apps.js";
 import * as Au from "./audit.js";
 import * as C from "./clusters.js";
+import * as Co from "./cost.js";
 import * as D from "./domains.js";
 import { listQuery, OkResult, page } from "./common.js";
 import { defineRoute as r } from "./define-route.js";
@@ -149,6 +150,12 @@ export const routes = {
   listEnvironmentSecrets: r({ method: "GET", path: `${org}/projects/:projectId/environments/:environmentId/secrets`, tag: "secrets", summary: "Environment secrets", auth: { kind: "permission", permission: "secret:read" }, params: O.EnvironmentParams, response: z.object({ items: z.array(Ap.Secret) }) }),
   putEnvironmentSecret: r({ method: "PUT", path: `${org}/projects/:projectId/environments/:environmentId/secrets/:name`, tag: "secrets", summary: "Create an environment secret or add a version", auth: { kind: "permission", permission: "secret:create" }, params: Ap.EnvSecretParams, body: Ap.PutSecretBody, response: Ap.Secret, audit: "secret.put" }),
   deleteEnvironmentSecret: r({ method: "DELETE", path: `${org}/projects/:projectId/environments/:environmentId/secrets/:name`, tag: "secrets", summary: "Delete an environment secret", auth: { kind: "permission", permission: "secret:delete" }, params: Ap.EnvSecretParams, response: OkResult, audit: "secret.delete" }),
+
+  // cost
+  importCostFile: r({ method: "POST", path: `${org}/cost/imports`, tag: "cost", summary: "Import a bill file sent as the body (text/csv or application/octet-stream): validated against FOCUS 1.2, replacing the billing periods it covers; 400 with row-level problems and nothing committed when it does not conform", auth: { kind: "permission", permission: "cost:create" }, params: O.OrgParams, query: Co.CostImportQuery, response: Co.CostImportResult, status: 201, audit: "cost.import" }),
+  listCostImports: r({ method: "GET", path: `${org}/cost/imports`, tag: "cost", summary: "The billing periods loaded, per provider and billing account, with their totals", auth: { kind: "permission", permission: "cost:read" }, params: O.OrgParams, response: z.object({ items: z.array(Co.CostPeriod) }) }),
+  queryCost: r({ method: "GET", path: `${org}/cost/query`, tag: "cost", summary: "Cost grouped by dimensions (and by day or month) with the exact total", auth: { kind: "permission", permission: "cost:read" }, params: O.OrgParams, query: Co.CostQuery, response: Co.CostQueryResult }),
+  exportCost: r({ method: "GET", path: `${org}/cost/export`, tag: "cost", summary: "The same query as CSV", auth: { kind: "permission", permission: "cost:read" }, params: O.OrgParams, query: Co.CostQuery, response: z.string(), produces: ["text/csv"] }),
 } as const;
 
 export type Routes = typeof routes;
