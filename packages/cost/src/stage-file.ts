@@ -48,11 +48,18 @@ async function checkCsvHeader(file: string): Promise<void> {
 
 /** DuckDB's reader errors name the line; keep it, and say which kind of damage it is. */
 function readError(file: string, err: unknown): AppError {
-  const msg = err instanceof Error ? err.message : String(err);
+  const full = err instanceof Error ? err.message : String(err);
+  // DuckDB appends generic hints ("Possible fixes: … max_line_size …") and the SQL's position ("LINE 1:"):
+  // only the diagnosis before them says what is wrong with the file.
+  const msg = full.split(/\nPossible fixes:|\nLINE \d+:/)[0] ?? full;
   const line = /line:?\s*(\d+)/i.exec(msg)?.[1];
   let rule = "csv-malformed";
   let what = "is not a well-formed CSV file";
-  if (/maximum line size|max_line_size/i.test(msg)) {
+  if (/Error when sniffing file|not possible to automatically detect/i.test(msg)) {
+    // The dialect is fixed (comma, double quotes), so a failed sniff is a damaged file: most often one cut
+    // off inside a quoted field. (The sniffer's message lists every candidate, quotes included: no clue there.)
+    what = "is not a well-formed CSV file (a truncated file, or an unterminated quoted field?)";
+  } else if (/maximum line size|max_line_size/i.test(msg)) {
     rule = "csv-line-too-long";
     what = "has a line longer than the allowed maximum (a huge field)";
   } else if (/unterminated quote|quote/i.test(msg)) {

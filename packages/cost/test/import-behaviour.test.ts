@@ -107,7 +107,9 @@ describe("importFocus", () => {
     const err = await errorOf(store.importFocus(cut));
     expect(err.code).toBe("invalid_input");
     expect(String(err.details?.rule)).toMatch(/^csv-/);
-    expect(err.message).toMatch(/truncated|well-formed|unterminated/);
+    // Not the file's own name ("truncated.csv"): the diagnosis must say it.
+    expect(err.message.replace(cut, "FILE")).toMatch(/^FILE .*(truncated|well-formed|unterminated)/);
+    expect(err.details?.line).toBeUndefined();
     expect(await totals()).toEqual(before);
   });
 
