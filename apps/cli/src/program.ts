@@ -9,6 +9,7 @@ import { registerBuildCommands } from "./commands/builds.js";
 import { renameClusterAddFlags } from "./commands/cluster-add.js";
 import { registerClusterCommands } from "./commands/clusters.js";
 import { registerContextCommands } from "./commands/context.js";
+import { registerCostCommands } from "./commands/cost.js";
 import { registerCreateCommands } from "./commands/create.js";
 import { registerDescribeCommand } from "./commands/describe.js";
 import { registerDomainCommands } from "./commands/domains.js";
@@ -94,6 +95,7 @@ NO_COLOR, MERIDIAN_DEBUG=1 (stack traces). Exit codes: 0 ok, 1 error, 2 usage er
   registerDomainCommands(program, env);
   registerExportCommand(program, env);
   registerSecretCommands(program, env);
+  registerCostCommands(program, env);
   return program;
 }
 
