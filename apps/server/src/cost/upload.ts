@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { AppError } from "@meridian/core";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 
 /** A request body streamed to a temp file (bill files are far beyond the 1 MiB JSON limit). */
 export interface Upload {
@@ -28,9 +28,10 @@ export function uploadOf(req: { raw: object }): Upload | undefined {
  * Streams text/csv and application/octet-stream bodies to a temp file, up to `limitBytes`, for the routes
  * whose path matches `accept` (elsewhere those types are refused before anything is written).
  */
-export function registerUploadParser(app: FastifyInstance, opts: { limitBytes: number; accept: RegExp }): void {
-  app.addContentTypeParser(uploadContentTypes, async (req: { raw: object; routeOptions: { url?: string } }, payload: NodeJS.ReadableStream) => {
+export function registerUploadParser(app: FastifyInstance, opts: { limitBytes: number; accept: RegExp; admit(req: FastifyRequest): Promise<boolean> }): void {
+  app.addContentTypeParser(uploadContentTypes, async (req: FastifyRequest, payload: NodeJS.ReadableStream) => {
     if (!opts.accept.test(req.routeOptions.url ?? "")) throw new AppError("invalid_input", "send JSON (content-type: application/json)");
+    if (!(await opts.admit(req))) throw new AppError("unauthenticated", "log in or send an API token");
     const dir = await mkdtemp(join(tmpdir(), "meridian-upload-"));
     let bytes = 0;
     const counter = new Transform({

@@ -11,7 +11,7 @@ import { registerUploadParser } from "../cost/upload.js";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { ServerMetrics } from "./metrics.js";
 import { buildOpenApiDocument } from "./openapi.js";
-import { newRequestId, type RouteDeps, registerRoutes } from "./register-routes.js";
+import { credentialsOf, newRequestId, type RouteDeps, registerRoutes } from "./register-routes.js";
 
 export interface AppDeps extends RouteDeps {
   logLevel: string;
@@ -49,7 +49,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     parseJson(req, body as string, done);
   });
   // Bill files (CSV, Parquet) are streamed to a temp file instead, up to 1 GiB, on the import route only.
-  registerUploadParser(app, { limitBytes: 2 ** 30, accept: /\/cost\/imports$/ });
+  // Only an authenticated caller gets bytes written to disk (the route itself then authorizes as usual).
+  registerUploadParser(app, {
+    limitBytes: 2 ** 30,
+    accept: /\/cost\/imports$/,
+    admit: async (req) => (await deps.auth.authenticate({ ...credentialsOf(req), ip: req.ip ?? null }, new Date()).catch(() => null)) !== null,
+  });
 
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-request-id", req.id);

@@ -56,7 +56,8 @@ function describeScope(scope: Scope): string {
   return scope.kind === "organization" ? "the organization" : scope.kind === "project" ? "this project" : "this environment";
 }
 
-function credentialsOf(req: FastifyRequest): { cookie?: string; bearer?: string } {
+/** The caller's credentials: a bearer token, else the session cookie. */
+export function credentialsOf(req: FastifyRequest): { cookie?: string; bearer?: string } {
   const authz = req.headers.authorization;
   if (authz !== undefined) {
     const m = /^Bearer\s+(\S+)$/i.exec(authz);

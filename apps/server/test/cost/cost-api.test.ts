@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -159,6 +160,13 @@ describe("cost API", () => {
 
     const bad = await admin.client.call("queryCost", { params: { orgId: "default" }, query: { ...everything, groupBy: "Nope" } }).catch((e: unknown) => e);
     expect(bad).toMatchObject({ status: 400 });
+  });
+
+  it("refuses an anonymous upload before writing anything to disk", async () => {
+    const before = readdirSync(tmpdir()).filter((n) => n.startsWith("meridian-upload-")).length;
+    const res = await fetch(`${server.baseUrl}/api/v1/orgs/default/cost/imports?filename=x.csv`, { method: "POST", headers: { "content-type": "text/csv" }, body: "a,b\n1,2\n" });
+    expect(res.status).toBe(401);
+    expect(readdirSync(tmpdir()).filter((n) => n.startsWith("meridian-upload-")).length).toBe(before);
   });
 
   it("keeps each organization's bills to itself", async () => {
