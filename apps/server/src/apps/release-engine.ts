@@ -70,6 +70,20 @@ export function createReleaseEngine(deps: ReleaseEngineDeps) {
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   const stepLatencies: number[] = [];
+  // Releases pin secret versions, so the decrypted set for a group of releases never changes: decrypt it once
+  // rather than on every tick (bounded: cleared when it grows).
+  const secretCache = new Map<string, Promise<DesiredApp["secrets"]>>();
+  const secretsOf = (d: DeploymentRow, rows: ReleaseRow[]): Promise<DesiredApp["secrets"]> => {
+    const key = `${d.app_slug}|${rows.map((r) => r.id).sort().join(",")}`;
+    let hit = secretCache.get(key);
+    if (!hit) {
+      if (secretCache.size > 500) secretCache.clear();
+      hit = materializeSecrets(deps.db, deps.envelope, d.org_id, d.app_slug, rows);
+      hit.catch(() => secretCache.delete(key));
+      secretCache.set(key, hit);
+    }
+    return hit;
+  };
   // cluster|namespace|app → the app and environment with an open release there, for nudges from the inventory.
   const watched = new Map<string, { appId: string; envId: string }>();
 
@@ -133,7 +147,7 @@ export function createReleaseEngine(deps: ReleaseEngineDeps) {
 
   async function finishFailed(rel: ReleaseRow, d: DeploymentRow, state: DeploymentState, stateRows: ReleaseRow[], driver: ClusterDriver, s: KeyState, why: string, final: "rolled_back" | "aborted"): Promise<void> {
     const db = deps.db;
-    const secrets = await materializeSecrets(db, deps.envelope, d.org_id, d.app_slug, stateRows);
+    const secrets = await secretsOf(d, stateRows);
     const rolled = desiredForRollback({ target: targetOf(d), state, toSlot: slotSpecOf, secrets });
     const back = rolled ? await withCertificates(rolled, d) : null;
     let reason: string;
@@ -203,7 +217,7 @@ export function createReleaseEngine(deps: ReleaseEngineDeps) {
       notify(appId, envId);
       return;
     }
-    const secrets = await materializeSecrets(db, deps.envelope, d.org_id, d.app_slug, [...stateRows, rel]);
+    const secrets = await secretsOf(d, [...stateRows, rel]);
     const step = rel.steps[rel.step];
     if (!step) return;
     const desired = await withCertificates(desiredForStep({ target, state, release: planned, strategy, steps: rel.steps, step: rel.step, toSlot: slotSpecOf, secrets }), d);
@@ -400,7 +414,7 @@ export function createReleaseEngine(deps: ReleaseEngineDeps) {
       const d = await loadDeployment(deps.db, appId, envId);
       if (!d) return;
       const { state, rows } = await loadState(deps.db, d);
-      const secrets = await materializeSecrets(deps.db, deps.envelope, d.org_id, d.app_slug, rows);
+      const secrets = await secretsOf(d, rows);
       const steady = desiredSteady({ target: targetOf(d), state, toSlot: slotSpecOf, secrets });
       if (!steady) return;
       const desired = await withCertificates(steady, d);
