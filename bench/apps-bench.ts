@@ -72,6 +72,12 @@ spec:
   template:
     metadata: { labels: { app: raw } }
     spec: { containers: [{ name: app, image: "${image}", ports: [{ containerPort: 8080 }], resources: { requests: { cpu: 10m } } }] }
+---
+# The same app as kubectl users ship it: a Service in front (Meridian renders one per slot and one for the app).
+apiVersion: v1
+kind: Service
+metadata: { name: raw, namespace: ${ns} }
+spec: { selector: { app: raw }, ports: [{ port: 80, targetPort: 8080 }] }
 `;
   for (let i = 0; i < rounds; i++) {
     const image = images[i % 2] as string;
