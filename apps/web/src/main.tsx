@@ -14,6 +14,7 @@ import "./styles/components.css";
 import "./styles/clusters.css";
 import "./styles/policy.css";
 import "./styles/apps.css";
+import "./styles/cost.css";
 
 applyTheme();
 

@@ -25,6 +25,7 @@ export const globalActions = {
   goClusters: nav("clusters", "clusters", "clusters", "g c", "kubernetes swarm nodes health", "cluster:read"),
   // Workload reads can be granted per project, which the org-scope roles here cannot show: no `requires`.
   goResources: nav("resources", "resources", "resources", "g w", "inventory workloads pods deployments services kubectl get"),
+  goCost: nav("cost", "cost", "cost", "g b", "bills billing focus finops spend money import", "cost:read"),
   goTeams: nav("teams", "teams", "teams", "g t", "", "team:read"),
   goMembers: nav("members", "members", "members", "g m", "people users", "member:read"),
   goInvitations: nav("invitations", "invitations", "invitations", "g i", "invite", "invitation:read"),

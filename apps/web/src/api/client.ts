@@ -11,3 +11,8 @@ export function setCsrfToken(token: string | null): void {
 }
 
 export const api: MeridianClient = createClient({ baseUrl: "", csrfToken: () => csrfToken });
+
+/** For requests the typed client cannot make (an upload with progress events). */
+export function getCsrfToken(): string | null {
+  return csrfToken;
+}

@@ -16,6 +16,7 @@ const navItems = [
   { label: "Apps", rest: "apps", action: globalActions.goApps, icon: "◫" },
   { label: "Clusters", rest: "clusters", action: globalActions.goClusters, icon: "⬡" },
   { label: "Resources", rest: "resources", action: globalActions.goResources, icon: "▤" },
+  { label: "Cost", rest: "cost", action: globalActions.goCost, icon: "¤" },
   { label: "Teams", rest: "teams", action: globalActions.goTeams, icon: "◎" },
   { label: "Members", rest: "members", action: globalActions.goMembers, icon: "☺" },
   { label: "Invitations", rest: "invitations", action: globalActions.goInvitations, icon: "✉" },

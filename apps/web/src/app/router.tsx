@@ -75,6 +75,8 @@ const appRoute = createRoute({
   validateSearch: parseAppSearch,
   component: lazyRouteComponent(() => import("../pages/app-detail-page"), "AppDetailPage"),
 });
+// Cost: the explorer over imported FOCUS bills, the import dialog, the loaded billing periods.
+const costRoute = createRoute({ getParentRoute: () => orgRoute, path: "/cost", component: lazyRouteComponent(() => import("../pages/cost-page"), "CostPage") });
 const settingsRoute = createRoute({ getParentRoute: () => orgRoute, path: "/settings", component: SettingsPage });
 const profileRoute = createRoute({ getParentRoute: () => shellRoute, path: "/me/profile", component: ProfilePage });
 const sessionsRoute = createRoute({ getParentRoute: () => shellRoute, path: "/me/sessions", component: SessionsPage });
@@ -96,6 +98,7 @@ const routeTree = rootRoute.addChildren([
       logsRoute,
       resourcesRoute,
       applyRoute,
+      costRoute,
       teamsRoute,
       membersRoute,
       invitationsRoute,
