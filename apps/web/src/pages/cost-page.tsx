@@ -278,7 +278,7 @@ function Explorer({ orgId, loaded, onImport }: { orgId: string; loaded: CostPeri
         result.isLoading || !data ? (
           <Spinner label="Querying…" />
         ) : (
-          <ExplorerResult data={data} granularity={granularity} metricLabel={metricLabel} groupLabel={groupLabel} sort={sort} onSort={setSort} fetching={result.isFetching} onImport={onImport} />
+          <ExplorerResult data={data} granularity={granularity} metricLabel={metricLabel} groupLabel={groupLabel} sort={sort} onSort={setSort} fetching={result.isFetching} onImport={onImport} onMetric={metric === "BilledCost" ? undefined : () => setMetric("BilledCost")} />
         )
       ) : null}
     </div>
@@ -294,6 +294,7 @@ function ExplorerResult({
   onSort,
   fetching,
   onImport,
+  onMetric,
 }: {
   data: CostQueryResult;
   granularity: Granularity;
@@ -303,6 +304,7 @@ function ExplorerResult({
   onSort: (s: { key: SortKey; dir: "asc" | "desc" }) => void;
   fetching: boolean;
   onImport?: () => void;
+  onMetric?: () => void;
 }) {
   const model = useMemo(() => chartModel(data, granularity), [data, granularity]);
   const groups = useMemo(() => sortGroups(groupTotals(data), sort.key, sort.dir), [data, sort]);
@@ -340,6 +342,16 @@ function ExplorerResult({
           Total <strong className="cost-total" data-testid="cost-total" data-cost={data.total ?? ""}>{formatMoney(data.total)}</strong>
         </span>
       </p>
+      {total === 0n ? (
+        <Alert kind="info">
+          Every {metricLabel.toLowerCase()} in this range is zero — some bills leave a column at 0 (the FOCUS sample's AWS rows do for EffectiveCost).{" "}
+          {onMetric ? (
+            <Button size="sm" onClick={onMetric}>
+              Show billed cost
+            </Button>
+          ) : null}
+        </Alert>
+      ) : null}
       <StackedBarChart model={model} granularity={granularity} metricLabel={metricLabel} groupLabel={groupLabel} />
       <div className="table-wrap">
         <table className="table cost-table" aria-label={`${metricLabel} by ${groupLabel}`}>
