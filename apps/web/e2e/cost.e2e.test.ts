@@ -182,6 +182,9 @@ describe("web UI: cost", () => {
     await chart.locator('.chart-bar[data-period="2024-09-15"] .chart-hit').hover();
     await tip.getByText("Sep 15").waitFor();
     await shot("explorer");
+    await table.scrollIntoViewIfNeeded();
+    await page.mouse.move(0, 0);
+    await shot("explorer-table");
 
     // Sorting by name puts the rows in alphabetical order.
     await table.getByRole("button", { name: /^Service/ }).click();

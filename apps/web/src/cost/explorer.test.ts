@@ -44,6 +44,8 @@ describe("decimal sums", () => {
     expect(formatMoney(null)).toBe("—");
     expect(formatShare(parseDecimal("1"), parseDecimal("3"))).toBe("33.3%");
     expect(formatShare(1n, 0n)).toBe("—");
+    expect(formatShare(parseDecimal("0.00004"), parseDecimal("1.96"))).toBe("<0.01%");
+    expect(formatShare(parseDecimal("0.0012"), parseDecimal("1.96"))).toBe("0.06%");
   });
 });
 

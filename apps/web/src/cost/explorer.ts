@@ -124,8 +124,9 @@ export function formatCompact(n: number): string {
 
 export function formatShare(part: bigint, total: bigint): string {
   if (total === 0n) return "—";
-  const pct = toNumber(part) / toNumber(total) * 100;
-  return `${pct.toFixed(pct !== 0 && Math.abs(pct) < 0.1 ? 2 : 1)}%`;
+  const pct = (toNumber(part) / toNumber(total)) * 100;
+  if (pct !== 0 && Math.abs(pct) < 0.01) return pct > 0 ? "<0.01%" : ">-0.01%";
+  return `${pct.toFixed(Math.abs(pct) < 0.1 ? 2 : 1)}%`;
 }
 
 export const NONE_LABEL = "(not set)";

@@ -352,7 +352,7 @@ function ExplorerResult({
           ) : null}
         </Alert>
       ) : null}
-      <StackedBarChart model={model} granularity={granularity} metricLabel={metricLabel} groupLabel={groupLabel} />
+      {model.bars.some((b) => b.segments.length > 0) ? <StackedBarChart model={model} granularity={granularity} metricLabel={metricLabel} groupLabel={groupLabel} /> : null}
       <div className="table-wrap">
         <table className="table cost-table" aria-label={`${metricLabel} by ${groupLabel}`}>
           <thead>
@@ -370,14 +370,18 @@ function ExplorerResult({
               return (
                 <tr key={g.key} data-group={g.key} data-cost={formatDecimal(g.total)}>
                   <td>
-                    <span className={`swatch ${seriesClass(legendKey, model.keys)}`} aria-hidden />
-                    <span className="cost-group-label">{g.label}</span>
+                    <span className="cost-group">
+                      <span className={`swatch ${seriesClass(legendKey, model.keys)}`} aria-hidden />
+                      <span className="cost-group-label">{g.label}</span>
+                    </span>
                   </td>
                   <td className="num">{formatMoney(g.total)}</td>
                   <td className="num">
                     <span className="share">
-                      <span className="share-bar" aria-hidden style={{ width: `${Math.max(0, Math.min(100, total === 0n ? 0 : (toNumber(g.total) / toNumber(total)) * 100))}%` }} />
-                      {formatShare(g.total, total)}
+                      <span className="share-track" aria-hidden>
+                        <span className="share-bar" style={{ width: `${Math.max(0, Math.min(100, total === 0n ? 0 : (toNumber(g.total) / toNumber(total)) * 100))}%` }} />
+                      </span>
+                      <span className="share-pct">{formatShare(g.total, total)}</span>
                     </span>
                   </td>
                 </tr>
