@@ -169,7 +169,9 @@ export function createDomainService(deps: DomainServiceDeps) {
       }
       if (!deps.acme || d.certificate.source === "upload") continue;
       const c = d.certificate;
-      const due = !c.pem || (c.notAfter && new Date(c.notAfter).getTime() - now < renewBeforeMs);
+      // An expiry that can't be read counts as due: renewing early is harmless, serving an expired certificate isn't.
+      const expires = c.notAfter ? Date.parse(c.notAfter) : Number.NaN;
+      const due = !c.pem || !Number.isFinite(expires) || expires - now < renewBeforeMs;
       const backoffMs = Math.min(86_400_000, 60_000 * 2 ** Math.min(10, c.failures ?? 0));
       const waited = !c.updatedAt || now - new Date(c.updatedAt).getTime() > backoffMs || !c.failures;
       if (due && waited) await once(`i|${d.id}`, () => issue(d.id)).catch(() => undefined);

@@ -147,7 +147,7 @@ describe("apps on Swarm, with traffic through Caddy", () => {
     const db = await server.openDatabase();
     try {
       // Pretend the certificate expires tomorrow: inside the 30-day renewal window.
-      await db.query("UPDATE app_domains SET certificate = jsonb_set(certificate, '{notAfter}', to_jsonb((now() + interval '1 day')::text)) WHERE host = $1", [host]);
+      await db.query("UPDATE app_domains SET certificate = jsonb_set(certificate, '{notAfter}', to_jsonb($2::text)) WHERE host = $1", [host, new Date(Date.now() + 86_400_000).toISOString()]);
     } finally {
       await db.close();
     }
