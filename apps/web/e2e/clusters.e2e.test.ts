@@ -123,8 +123,10 @@ describe("web UI: clusters", () => {
 
   it("draws the node map and opens a node's commands", async () => {
     await page.locator('[data-cluster="testbed"]').getByRole("link", { name: "Testbed" }).click();
+    await page.waitForURL(/\/clusters\/testbed$/);
     const tiles = page.locator(".node-grid .node-tile");
-    await tiles.first().waitFor();
+    // The full CI run reaches this after the apps suites have loaded the shared testbed: allow it a minute.
+    await tiles.first().waitFor({ timeout: 60_000 });
     // Other suites may add nodes to the shared testbed meanwhile: compare the map with its own count.
     const count = await tiles.count();
     expect(count).toBeGreaterThan(0);
