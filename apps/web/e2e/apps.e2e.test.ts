@@ -1,7 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { loginAs, type Session, startTestServer, type TestServer } from "@meridian/testing";
 import { ensureK8sTestbed, ensureSwarmTestbed, type K8sTestbed, type SwarmTestbed } from "@meridian/testing/testbed";
@@ -12,7 +10,6 @@ import { type BuiltWebApp, buildWebApp } from "./web-app";
 
 const run = promisify(execFile);
 // The Kubernetes driver for apps landed first; the real deploy runs when it is in this checkout.
-const kubeAppsDriver = existsSync(fileURLToPath(new URL("../../../packages/drivers/kubernetes/src/apps/app-driver.ts", import.meta.url)));
 
 // Apps in a real browser against the real server: the wizard (template and image), the list, env and secrets,
 // the deploy dialog's errors, and a real deploy on the Kubernetes testbed followed in the dialog and the timeline.
@@ -192,7 +189,7 @@ describe("web UI: apps", () => {
     await deploy.waitFor({ state: "detached" });
   });
 
-  it.skipIf(!kubeAppsDriver)("deploys on the Kubernetes testbed: diff, live progress, timeline, promote, roll back", { timeout: 420_000 }, async () => {
+  it("deploys on the Kubernetes testbed: diff, live progress, timeline, promote, roll back", { timeout: 420_000 }, async () => {
     await kubectl("create", "namespace", ns);
     await admin.client.call("createCluster", { params: { orgId: org }, body: { slug: "kube", name: "Testbed", connection: { kind: "kubernetes", kubeconfig: await readFile(k8s.kubeconfigPath, "utf8") } } });
     await expect.poll(async () => (await admin.client.call("getCluster", { params: { orgId: org, clusterId: "kube" } })).state, { timeout: 60_000 }).toBe("ready");
@@ -273,7 +270,7 @@ describe("web UI: apps", () => {
     await shot("list");
   });
 
-  it.skipIf(!kubeAppsDriver)("opens the live logs of a deployed environment", async () => {
+  it("opens the live logs of a deployed environment", async () => {
     await page.goto(`${server.baseUrl}/orgs/${org}/apps/${projectId}/web?tab=history&env=staging`);
     await page.getByRole("tab", { name: "Logs" }).click();
     await page.waitForURL(/tab=logs/);
