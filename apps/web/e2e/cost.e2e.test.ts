@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { queryDuck } from "@meridian/testing/duck";
 import { loginAs, type Session, startTestServer, type TestServer } from "@meridian/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,16 +13,7 @@ import { type BuiltWebApp, buildWebApp } from "./web-app";
 // the AWS rows minus Amazon EC2 (filed under two ServiceCategories).
 const focusSample = fileURLToPath(new URL("../../../packages/cost/testdata/finops-data/focus-sample-data-1.0/focus_sample.csv", import.meta.url));
 
-async function duck(sql: string, params: string[] = []): Promise<Record<string, string | null>[]> {
-  const db = await DuckDBInstance.create(":memory:");
-  const c = await db.connect();
-  try {
-    return (await c.runAndReadAll(sql, params)).getRowObjectsJson() as Record<string, string | null>[];
-  } finally {
-    c.closeSync();
-    db.closeSync();
-  }
-}
+const duck = queryDuck;
 
 /** Exact sum of decimal strings, in DuckDB rather than floating point. */
 async function exactSum(values: string[]): Promise<string> {

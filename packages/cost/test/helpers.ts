@@ -1,7 +1,7 @@
+import { queryDuck } from "@meridian/testing/duck";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
 import { AppError } from "@meridian/core";
 
 /** Real files written by others, copied with their licences from the steering repo's shared/finops-data. */
@@ -14,16 +14,7 @@ export async function makeTempDir(): Promise<{ dir: string; cleanup(): Promise<v
 }
 
 /** An independent DuckDB (not the store) to derive fixtures and expected figures straight from the files. */
-export async function query(sql: string, params: string[] = []): Promise<Record<string, string | null>[]> {
-  const db = await DuckDBInstance.create(":memory:");
-  const c = await db.connect();
-  try {
-    return (await c.runAndReadAll(sql, params)).getRowObjectsJson() as Record<string, string | null>[];
-  } finally {
-    c.closeSync();
-    db.closeSync();
-  }
-}
+export const query = queryDuck;
 
 export async function run(sql: string, params: string[] = []): Promise<void> {
   await query(sql, params);

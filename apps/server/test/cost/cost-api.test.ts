@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { queryDuck } from "@meridian/testing/duck";
 import { loginAs, type Session, startTestServer, type TestServer } from "@meridian/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -18,16 +18,7 @@ let dir: string;
 let subset: string;
 let expected: { rows: number; billed: string; effective: string };
 
-async function duck(sql: string, params: string[] = []): Promise<Record<string, string | null>[]> {
-  const db = await DuckDBInstance.create(":memory:");
-  const c = await db.connect();
-  try {
-    return (await c.runAndReadAll(sql, params)).getRowObjectsJson() as Record<string, string | null>[];
-  } finally {
-    c.closeSync();
-    db.closeSync();
-  }
-}
+const duck = queryDuck;
 
 async function upload(session: Session, org: string, file: string, query: Record<string, string> = {}) {
   const qs = new URLSearchParams({ filename: file.split("/").pop() as string, ...query });
